@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestBadInputIsAUsageError(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command", nil, "no command given"},
+		{"unknown command", []string{"wrker"}, `unknown command "wrker"`},
+		{"worker without file", []string{"worker"}, "usage: tributary worker"},
+		{"missing file", []string{"worker", filepath.Join(dir, "nope")}, "does not exist"},
+		{"directory", []string{"worker", dir}, "worker config file"},
+		{"bad escape", []string{"worker", write("a.properties", "k=\\uZZZZ\n")}, "malformed"},
+		{"missing key", []string{"worker", write("b.properties", "group.id=g\n")}, `Missing required configuration "config.storage.topic"`},
+		{"dev with argument", []string{"dev", "extra"}, "dev takes no arguments"},
+		{"dev bad flag", []string{"dev", "--nope"}, "flag provided but not defined"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tc.args, &stdout, &stderr)
+			var ue usageError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("err = %v (usage error: %v), want a one-line usage error containing %q", err, errors.As(err, &ue), tc.want)
+			}
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	var stdout bytes.Buffer
+	if err := run(context.Background(), []string{"version"}, &stdout, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(stdout.String(), "tributary ") {
+		t.Fatalf("version printed %q", stdout.String())
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestDevStackAnswers runs `tributary dev` on free ports: GET / answers with the embedded
+// Kafka's cluster id, the MQTT and registry ports accept connections, and cancelling the
+// context stops everything.
+func TestDevStackAnswers(t *testing.T) {
+	mqttAddr, kafkaAddr, srAddr, restAddr := freeAddr(t), freeAddr(t), freeAddr(t), freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var stdout, stderr syncBuffer
+	go func() {
+		done <- run(ctx, []string{"dev", "--mqtt", mqttAddr, "--kafka", kafkaAddr, "--schema-registry", srAddr, "--rest", restAddr}, &stdout, &stderr)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	var info map[string]string
+	for time.Now().Before(deadline) {
+		resp, err := http.Get("http://" + restAddr + "/")
+		if err == nil {
+			_ = json.NewDecoder(resp.Body).Decode(&info)
+			resp.Body.Close()
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("dev exited early: %v\n%s", err, stderr.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if info["kafka_cluster_id"] == "" || info["version"] == "" {
+		t.Fatalf("GET / = %v; stderr:\n%s", info, stderr.String())
+	}
+	for _, a := range []string{mqttAddr, kafkaAddr} {
+		c, err := net.DialTimeout("tcp", a, 2*time.Second)
+		if err != nil {
+			t.Fatalf("dial %s: %v", a, err)
+		}
+		c.Close()
+	}
+	resp, err := http.Get("http://" + srAddr + "/subjects")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("schema registry GET /subjects: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if !strings.Contains(stdout.String(), "Worker REST API  http://"+restAddr) {
+		t.Fatalf("quickstart not printed:\n%s", stdout.String())
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("dev returned %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("dev did not stop")
+	}
+	if _, err := net.DialTimeout("tcp", restAddr, time.Second); err == nil {
+		t.Fatal("REST port still open after stop")
+	}
+}
+
+// TestDevPortInUse shows the one-line error for a busy port.
+func TestDevPortInUse(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	err = run(context.Background(), []string{"dev", "--mqtt", busy.Addr().String(), "--kafka", freeAddr(t), "--schema-registry", freeAddr(t), "--rest", freeAddr(t)}, &bytes.Buffer{}, &bytes.Buffer{})
+	want := fmt.Sprintf("embedded MQTT broker on %s: bind: address already in use", busy.Addr())
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/tributary-connect/tributary/internal/properties"
+	"github.com/tributary-connect/tributary/internal/version"
+	"github.com/tributary-connect/tributary/rest"
+	"github.com/tributary-connect/tributary/runtime"
+)
+
+// kafkaConnectTimeout bounds how long a starting worker waits for Kafka to answer.
+const kafkaConnectTimeout = 30 * time.Second
+
+func versionLine() string {
+	return fmt.Sprintf("tributary %s (commit %s)", version.Version, version.Commit)
+}
+
+func newLogger(stderr io.Writer) hclog.Logger {
+	level := hclog.LevelFromString(os.Getenv("TRIBUTARY_LOG_LEVEL"))
+	if level == hclog.NoLevel {
+		level = hclog.Info
+	}
+	return hclog.New(&hclog.LoggerOptions{
+		Name:       "tributary",
+		Level:      level,
+		Output:     stderr,
+		JSONFormat: os.Getenv("TRIBUTARY_LOG_FORMAT") == "json",
+	})
+}
+
+func runWorkerCommand(ctx context.Context, args []string, stderr io.Writer) error {
+	if len(args) != 1 {
+		return usagef("usage: tributary worker <worker.properties>")
+	}
+	props, err := loadProperties(args[0])
+	if err != nil {
+		return err
+	}
+	for k, v := range runtime.EnvOverrides(os.Environ()) {
+		props[k] = v
+	}
+	wc, err := runtime.NewWorkerConfig(props)
+	if err != nil {
+		return usageError{fmt.Errorf("%s: %w", args[0], err)}
+	}
+	log := newLogger(stderr)
+	return runWorker(ctx, wc, log, nil)
+}
+
+// loadProperties reads a worker properties file; every failure is a usage error.
+func loadProperties(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, usagef("worker config file %s does not exist", path)
+		}
+		return nil, usagef("worker config file: %v", err)
+	}
+	defer func() { _ = f.Close() }() // read-only
+	props, err := properties.Parse(f)
+	if err != nil {
+		return nil, usagef("worker config file %s: %v", path, err)
+	}
+	return props, nil
+}
+
+// runWorker binds the REST listeners, connects to Kafka and serves until ctx ends. ready,
+// if not nil, is called once the worker answers requests.
+func runWorker(ctx context.Context, wc *runtime.WorkerConfig, log hclog.Logger, ready func()) error {
+	bound, err := rest.Listen(wc.Listeners) // first, so a port in use is the only line printed
+	if err != nil {
+		return err
+	}
+	log.Info("starting worker", "version", version.Version, "worker_id", wc.WorkerID())
+	if w := wc.UnknownWarning(); w != "" {
+		log.Warn(w)
+	}
+	kctx, cancel := context.WithTimeout(ctx, kafkaConnectTimeout)
+	worker, err := runtime.NewWorker(kctx, runtime.WorkerParams{Config: wc, Logger: log})
+	cancel()
+	if err != nil {
+		for _, ln := range bound {
+			_ = ln.Close()
+		}
+		if ctx.Err() != nil {
+			return nil // interrupted while starting
+		}
+		return err
+	}
+	defer worker.Close()
+	srv := rest.NewServer(rest.Config{Herder: worker, Version: version.Version, Commit: version.Commit, Logger: log})
+	addrs := make([]string, len(bound))
+	for i, ln := range bound {
+		addrs[i] = ln.Addr().String()
+	}
+	log.Info("REST API listening", "addresses", strings.Join(addrs, ","), "advertised_url", wc.AdvertisedURL())
+	if ready != nil {
+		ready()
+	}
+	err = srv.Serve(ctx, bound)
+	log.Info("worker stopped")
+	return err
+}
