@@ -11,42 +11,42 @@ import (
 // /connectors/{c}/config, or the key/value pairs of a worker properties file.
 type Config map[string]string
 
-// Type is the type of a configuration value, as in Kafka's ConfigDef.Type.
-type Type int
+// ConfigType is the type of a configuration value, as in Kafka's ConfigDef.Type.
+type ConfigType int
 
 // The configuration types. Their String forms are the names Kafka Connect's REST API
 // reports (BOOLEAN, STRING, …).
 const (
-	Boolean Type = iota + 1
-	String
-	Int
-	Short
-	Long
-	Double
-	List
-	Class
-	Password
+	ConfigBoolean ConfigType = iota + 1
+	ConfigString
+	ConfigInt
+	ConfigShort
+	ConfigLong
+	ConfigDouble
+	ConfigList
+	ConfigClass
+	ConfigPassword
 )
 
-func (t Type) String() string {
+func (t ConfigType) String() string {
 	switch t {
-	case Boolean:
+	case ConfigBoolean:
 		return "BOOLEAN"
-	case String:
+	case ConfigString:
 		return "STRING"
-	case Int:
+	case ConfigInt:
 		return "INT"
-	case Short:
+	case ConfigShort:
 		return "SHORT"
-	case Long:
+	case ConfigLong:
 		return "LONG"
-	case Double:
+	case ConfigDouble:
 		return "DOUBLE"
-	case List:
+	case ConfigList:
 		return "LIST"
-	case Class:
+	case ConfigClass:
 		return "CLASS"
-	case Password:
+	case ConfigPassword:
 		return "PASSWORD"
 	default:
 		return "UNKNOWN"
@@ -98,7 +98,7 @@ type Validator func(v any) error
 // ConfigKey declares one configuration key, as Kafka's ConfigDef.define does.
 type ConfigKey struct {
 	Name string
-	Type Type
+	Type ConfigType
 	// Default is the value used when the key is absent, in its properties-file form
 	// ("5000", "true", "a,b"). nil means the default is null. Ignored when Required.
 	Default any
@@ -291,10 +291,10 @@ func invalid(name, raw, msg string) *ConfigError {
 // ParseValue parses the properties-file form of a value of type t, with Kafka's rules:
 // surrounding whitespace is trimmed, booleans are true/false in any case, lists are
 // comma-separated with blanks trimmed (an empty string is the empty list).
-func ParseValue(t Type, raw string) (any, error) {
+func ParseValue(t ConfigType, raw string) (any, error) {
 	s := strings.TrimSpace(raw)
 	switch t {
-	case Boolean:
+	case ConfigBoolean:
 		switch strings.ToLower(s) {
 		case "true":
 			return true, nil
@@ -302,35 +302,35 @@ func ParseValue(t Type, raw string) (any, error) {
 			return false, nil
 		}
 		return nil, fmt.Errorf("Expected value to be either true or false")
-	case String, Class:
+	case ConfigString, ConfigClass:
 		return s, nil
-	case Password:
+	case ConfigPassword:
 		return NewSecret(raw), nil
-	case Int:
+	case ConfigInt:
 		n, err := strconv.ParseInt(s, 10, 32)
 		if err != nil {
 			return nil, fmt.Errorf("Not a number of type INT")
 		}
 		return int32(n), nil
-	case Short:
+	case ConfigShort:
 		n, err := strconv.ParseInt(s, 10, 16)
 		if err != nil {
 			return nil, fmt.Errorf("Not a number of type SHORT")
 		}
 		return int16(n), nil
-	case Long:
+	case ConfigLong:
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			return nil, fmt.Errorf("Not a number of type LONG")
 		}
 		return n, nil
-	case Double:
+	case ConfigDouble:
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
 			return nil, fmt.Errorf("Not a number of type DOUBLE")
 		}
 		return f, nil
-	case List:
+	case ConfigList:
 		if s == "" {
 			return []string{}, nil
 		}

@@ -6,14 +6,14 @@ import (
 )
 
 var testDef = &ConfigDef{Keys: []ConfigKey{
-	{Name: "group.id", Type: String, Required: true, Validate: NonEmptyString},
-	{Name: "tasks", Type: Int, Default: "1", Validate: AtLeast(1)},
-	{Name: "flush.ms", Type: Long, Default: 60000},
-	{Name: "enabled", Type: Boolean, Default: "true"},
-	{Name: "servers", Type: List, Default: "localhost:9092"},
-	{Name: "mode", Type: String, Default: "eager", Validate: OneOf("eager", "sessioned")},
-	{Name: "host", Type: String},
-	{Name: "secret", Type: Password},
+	{Name: "group.id", Type: ConfigString, Required: true, Validate: NonEmptyString},
+	{Name: "tasks", Type: ConfigInt, Default: "1", Validate: AtLeast(1)},
+	{Name: "flush.ms", Type: ConfigLong, Default: 60000},
+	{Name: "enabled", Type: ConfigBoolean, Default: "true"},
+	{Name: "servers", Type: ConfigList, Default: "localhost:9092"},
+	{Name: "mode", Type: ConfigString, Default: "eager", Validate: OneOf("eager", "sessioned")},
+	{Name: "host", Type: ConfigString},
+	{Name: "secret", Type: ConfigPassword},
 }}
 
 func TestParseDefaultsAndTypes(t *testing.T) {
