@@ -108,8 +108,37 @@ type ConfigKey struct {
 	Importance Importance
 	Doc        string
 	Group      string
+	// Order is the key's position within its group (1-based; 0 means unordered, -1 in REST).
+	Order int
+	// Width and DisplayName are UI hints shown by the REST plugin-config answers.
+	Width       Width
+	DisplayName string
 	// Dependents names keys whose meaning depends on this one (shown by /validate).
 	Dependents []string
+}
+
+// Width is a UI hint for the length of a value (Kafka's ConfigDef.Width).
+type Width int
+
+// The widths; the zero value is WidthNone.
+const (
+	WidthNone Width = iota
+	WidthShort
+	WidthMedium
+	WidthLong
+)
+
+func (w Width) String() string {
+	switch w {
+	case WidthShort:
+		return "SHORT"
+	case WidthMedium:
+		return "MEDIUM"
+	case WidthLong:
+		return "LONG"
+	default:
+		return "NONE"
+	}
 }
 
 // ConfigDef is a declarative set of configuration keys. The same definition validates

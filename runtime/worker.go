@@ -19,6 +19,7 @@ type WorkerParams struct {
 // Worker runs on one tributary process and holds its connection to Kafka. It implements
 // Herder.
 type Worker struct {
+	UnimplementedHerder
 	cfg       *WorkerConfig
 	log       hclog.Logger
 	base      *kafka.Producer // owns the connection the admin client uses
@@ -79,6 +80,9 @@ func (w *Worker) forwardLogs(ch chan kafka.LogEvent) {
 		}
 	}
 }
+
+// Ready implements Herder: a constructed Worker has started.
+func (w *Worker) Ready() bool { return true }
 
 // KafkaClusterID implements Herder.
 func (w *Worker) KafkaClusterID() string { return w.clusterID }
