@@ -20,6 +20,7 @@ var internalRules = []struct {
 }{
 	{"connector", nil},
 	{"connector/mqtt", []string{"connector"}},
+	{"connector/file", []string{"connector"}},
 	{"transforms", []string{"connector"}},
 	{"converters", []string{"connector"}},
 	{"runtime/storage", []string{"connector"}},
