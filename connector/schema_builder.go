@@ -16,7 +16,7 @@ func NewSchemaBuilder(t Type) *SchemaBuilder {
 	return &SchemaBuilder{s: Schema{Type: t}, set: map[string]bool{}}
 }
 
-// StructBuilder, ArrayBuilder and MapBuilder are shorthands for the container types.
+// StructBuilder starts a struct schema.
 func StructBuilder() *SchemaBuilder { return NewSchemaBuilder(TypeStruct) }
 
 // ArrayBuilder starts an array schema of the given element schema.

@@ -67,6 +67,26 @@ type Committer interface {
 	Commit(ctx context.Context) error
 }
 
+// PartitionOffset is a source partition and its offset (nil: reset), as PATCH
+// /connectors/{c}/offsets gives them.
+type PartitionOffset struct {
+	Partition map[string]any
+	Offset    map[string]any
+}
+
+// OffsetAlterer is optional for connectors (SourceConnector.alterOffsets, KIP-875): it is
+// called before offsets of a STOPPED connector are altered or reset. It returns true when
+// the connector manages no offsets outside Kafka (so the plain success message applies), and
+// an error to refuse the change.
+type OffsetAlterer interface {
+	AlterOffsets(cfg Config, offsets []PartitionOffset) (bool, error)
+}
+
+// ExactlyOnceSupporter is optional for connectors (SourceConnector.exactlyOnceSupport).
+type ExactlyOnceSupporter interface {
+	ExactlyOnceSupported(cfg Config) (bool, error)
+}
+
 // ConnectorContext is the connector's view of the runtime.
 type ConnectorContext interface {
 	// RequestTaskReconfiguration asks the runtime to call TaskConfigs again.
@@ -79,7 +99,8 @@ type ConnectorContext interface {
 
 // OffsetReader reads committed source offsets (OffsetStorageReader).
 type OffsetReader interface {
-	// Offset returns the last committed offset for a source partition, or nil.
+	// Offset returns the last committed offset for a source partition, or nil. Offsets
+	// come back as JSON gives them: integers as int64, other numbers as float64.
 	Offset(ctx context.Context, partition map[string]any) (map[string]any, error)
 }
 
