@@ -137,7 +137,9 @@ type ConnectorStateInfo struct {
 type ConnectorState struct {
 	State    State  `json:"state"`
 	WorkerID string `json:"worker_id"`
-	Trace    string `json:"trace,omitempty"`
+	// Version is the worker version that wrote the status (Kafka Connect 4.1+).
+	Version string `json:"version,omitempty"`
+	Trace   string `json:"trace,omitempty"`
 }
 
 // TaskState is one task's status.
@@ -145,6 +147,7 @@ type TaskState struct {
 	ID       int    `json:"id"`
 	State    State  `json:"state"`
 	WorkerID string `json:"worker_id"`
+	Version  string `json:"version,omitempty"`
 	Trace    string `json:"trace,omitempty"`
 }
 

@@ -12,14 +12,15 @@ import (
 
 // WorkerParams are what NewWorker needs.
 type WorkerParams struct {
-	Config *WorkerConfig
-	Logger hclog.Logger
+	Config  *WorkerConfig
+	Plugins *Plugins
+	Logger  hclog.Logger
 }
 
-// Worker runs on one tributary process and holds its connection to Kafka. It implements
-// Herder.
+// Worker runs the connectors and tasks assigned to this tributary process and holds its
+// connection to Kafka (Kafka Connect's Worker). The herder decides what runs; the worker
+// runs it.
 type Worker struct {
-	UnimplementedHerder
 	cfg       *WorkerConfig
 	log       hclog.Logger
 	base      *kafka.Producer // owns the connection the admin client uses
@@ -27,14 +28,26 @@ type Worker struct {
 	clusterID string
 	stopLogs  chan struct{}
 	logsDone  sync.WaitGroup
-}
 
-var _ Herder = (*Worker)(nil)
+	plugins  *Plugins
+	backends Backends
+
+	mu         sync.Mutex // guards connectors and tasks
+	connectors map[string]*workerConnector
+	tasks      map[TaskID]*workerTask
+	taskWG     sync.WaitGroup // every task goroutine
+}
 
 // NewWorker connects to Kafka and learns the cluster id, as Kafka Connect does at start. It
 // fails when Kafka cannot be reached before ctx ends.
 func NewWorker(ctx context.Context, p WorkerParams) (*Worker, error) {
-	w := &Worker{cfg: p.Config, log: p.Logger.Named("worker"), stopLogs: make(chan struct{})}
+	w := &Worker{
+		cfg: p.Config, log: p.Logger.Named("worker"), stopLogs: make(chan struct{}),
+		plugins: p.Plugins, connectors: map[string]*workerConnector{}, tasks: map[TaskID]*workerTask{},
+	}
+	if w.plugins == nil {
+		w.plugins = NewPlugins()
+	}
 	logs := make(chan kafka.LogEvent, 64)
 	cm := kafka.ConfigMap{"go.logs.channel.enable": true, "go.logs.channel": logs}
 	for k, v := range p.Config.ClientConfig("admin.") {
@@ -81,10 +94,7 @@ func (w *Worker) forwardLogs(ch chan kafka.LogEvent) {
 	}
 }
 
-// Ready implements Herder: a constructed Worker has started.
-func (w *Worker) Ready() bool { return true }
-
-// KafkaClusterID implements Herder.
+// KafkaClusterID is the id of the Kafka cluster the worker connected to.
 func (w *Worker) KafkaClusterID() string { return w.clusterID }
 
 // Close releases the Kafka clients and waits for the goroutines the worker started.

@@ -38,7 +38,8 @@ func runDevCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if fs.NArg() > 0 {
 		return usagef("dev takes no arguments, got %q", fs.Args())
 	}
-	log := newLogger(stderr)
+	loggers := newLoggers(stderr)
+	log := loggers.Root()
 
 	props := map[string]string{
 		"bootstrap.servers": *kafkaAddr,
@@ -60,7 +61,7 @@ func runDevCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	defer stack.Close()
 
-	return runWorker(ctx, wc, log, func() {
+	return runWorker(ctx, wc, loggers, func() {
 		log.Warn("dev mode: the MQTT broker, Kafka and Schema Registry run in this process and keep everything in memory; all data is lost when it stops")
 		fmt.Fprintf(stdout, devQuickstart, *mqttAddr, *kafkaAddr, *srAddr, *restAddr, *restAddr)
 	})

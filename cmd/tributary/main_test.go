@@ -112,8 +112,12 @@ func TestDevStackAnswers(t *testing.T) {
 		t.Fatalf("schema registry GET /subjects: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	if !strings.Contains(stdout.String(), "Worker REST API  http://"+restAddr) {
-		t.Fatalf("quickstart not printed:\n%s", stdout.String())
+	// The quickstart is printed once the worker has read its internal topics.
+	for !strings.Contains(stdout.String(), "Worker REST API  http://"+restAddr) {
+		if time.Now().After(deadline) {
+			t.Fatalf("quickstart not printed:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+		}
+		<-time.After(50 * time.Millisecond) // poll stdout until the deadline
 	}
 	cancel()
 	select {

@@ -16,6 +16,7 @@ import (
 	"github.com/tributary-connect/tributary/internal/version"
 	"github.com/tributary-connect/tributary/rest"
 	"github.com/tributary-connect/tributary/runtime"
+	"github.com/tributary-connect/tributary/runtime/distributed"
 )
 
 // kafkaConnectTimeout bounds how long a starting worker waits for Kafka to answer.
@@ -25,12 +26,14 @@ func versionLine() string {
 	return fmt.Sprintf("tributary %s (commit %s)", version.Version, version.Commit)
 }
 
-func newLogger(stderr io.Writer) hclog.Logger {
+// newLoggers builds the logger registry that /admin/loggers drives; its Root is the
+// process's root logger. TRIBUTARY_LOG_LEVEL and TRIBUTARY_LOG_FORMAT=json set the defaults.
+func newLoggers(stderr io.Writer) *runtime.Loggers {
 	level := hclog.LevelFromString(os.Getenv("TRIBUTARY_LOG_LEVEL"))
 	if level == hclog.NoLevel {
 		level = hclog.Info
 	}
-	return hclog.New(&hclog.LoggerOptions{
+	return runtime.NewLoggers(&hclog.LoggerOptions{
 		Name:       "tributary",
 		Level:      level,
 		Output:     stderr,
@@ -53,8 +56,7 @@ func runWorkerCommand(ctx context.Context, args []string, stderr io.Writer) erro
 	if err != nil {
 		return usageError{fmt.Errorf("%s: %w", args[0], err)}
 	}
-	log := newLogger(stderr)
-	return runWorker(ctx, wc, log, nil)
+	return runWorker(ctx, wc, newLoggers(stderr), nil)
 }
 
 // loadProperties reads a worker properties file; every failure is a usage error.
@@ -76,7 +78,8 @@ func loadProperties(path string) (map[string]string, error) {
 
 // runWorker binds the REST listeners, connects to Kafka and serves until ctx ends. ready,
 // if not nil, is called once the worker answers requests.
-func runWorker(ctx context.Context, wc *runtime.WorkerConfig, log hclog.Logger, ready func()) error {
+func runWorker(ctx context.Context, wc *runtime.WorkerConfig, loggers *runtime.Loggers, ready func()) error {
+	log := loggers.Root()
 	bound, err := rest.Listen(wc.Listeners) // first, so a port in use is the only line printed
 	if err != nil {
 		return err
@@ -86,7 +89,7 @@ func runWorker(ctx context.Context, wc *runtime.WorkerConfig, log hclog.Logger, 
 		log.Warn(w)
 	}
 	kctx, cancel := context.WithTimeout(ctx, kafkaConnectTimeout)
-	worker, err := runtime.NewWorker(kctx, runtime.WorkerParams{Config: wc, Logger: log})
+	worker, err := runtime.NewWorker(kctx, runtime.WorkerParams{Config: wc, Plugins: newPlugins(), Logger: log})
 	cancel()
 	if err != nil {
 		for _, ln := range bound {
@@ -98,16 +101,40 @@ func runWorker(ctx context.Context, wc *runtime.WorkerConfig, log hclog.Logger, 
 		return err
 	}
 	defer worker.Close()
-	srv := rest.NewServer(rest.Config{Herder: worker, Version: version.Version, Commit: version.Commit, Logger: log})
+	metrics := runtime.NewMetrics()
+	herder := distributed.New(distributed.Config{Worker: worker, Logger: log, Metrics: metrics})
+	srv := rest.NewServer(rest.Config{Herder: herder, Metrics: metrics, Loggers: loggers, Version: version.Version, Commit: version.Commit, Logger: log})
 	addrs := make([]string, len(bound))
 	for i, ln := range bound {
 		addrs[i] = ln.Addr().String()
 	}
 	log.Info("REST API listening", "addresses", strings.Join(addrs, ","), "advertised_url", wc.AdvertisedURL())
-	if ready != nil {
-		ready()
+
+	// The herder and the REST server share one context: either one ending stops both.
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	herderErr := make(chan error, 1)
+	go func() {
+		herderErr <- herder.Run(runCtx)
+		stop()
+	}()
+	go func() {
+		select {
+		case <-herder.Started():
+			if ready != nil {
+				ready()
+			}
+		case <-runCtx.Done():
+		}
+	}()
+	serveErr := srv.Serve(runCtx, bound)
+	stop()
+	if err := <-herderErr; err != nil {
+		return err
 	}
-	err = srv.Serve(ctx, bound)
+	if serveErr != nil {
+		return serveErr
+	}
 	log.Info("worker stopped")
-	return err
+	return nil
 }

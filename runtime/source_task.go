@@ -1,0 +1,520 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/tributary-connect/tributary/connector"
+)
+
+// OffsetBackend is the offsets topic as tasks use it.
+type OffsetBackend interface {
+	// Offset returns the committed offset of a source partition, or nil.
+	Offset(ctx context.Context, connector string, partition map[string]any) (map[string]any, error)
+	// PutOffsets writes offsets (nil Offset: tombstone) and waits until Kafka has them.
+	PutOffsets(ctx context.Context, connector string, offsets []ConnectorOffset) error
+}
+
+// StatusListener learns every state change of connectors and tasks on this worker; the
+// herder writes them to the status topic. Calls come from task and connector goroutines and
+// must not block for long.
+type StatusListener interface {
+	OnTaskState(id TaskID, state State, trace string)
+	OnConnectorState(name string, state State, trace string)
+	// OnTopicUsed is called the first time a task's record reaches a topic (KIP-558).
+	OnTopicUsed(id TaskID, topic string)
+}
+
+// sourceTaskConfig is everything a source task runner needs.
+type sourceTaskConfig struct {
+	id             TaskID
+	task           connector.SourceTask
+	taskCfg        connector.Config
+	chain          *transformChain
+	keyConv        connector.Converter
+	valueConv      connector.Converter
+	hdrConv        connector.HeaderConverter
+	producerConfig map[string]string // librdkafka settings (overrides already applied)
+	offsets        OffsetBackend
+	status         StatusListener
+	metrics        TaskMetrics // nil: not recorded
+	tolerance      string      // errors.tolerance: none | all
+	logErrors      bool
+
+	flushInterval time.Duration
+	flushTimeout  time.Duration
+	log           hclog.Logger
+	targetState   func() TargetState // the connector's current target state
+	stateChanged  <-chan struct{}    // signalled when the target state may have changed
+}
+
+// sourceTask runs one SourceTask: poll → transform → convert → produce, with the
+// delivery goroutine acking submitted records and calling CommitRecord, and the commit
+// loop flushing committable offsets (Kafka's WorkerSourceTask).
+type sourceTask struct {
+	sourceTaskConfig
+	submitted   *submittedRecords
+	producer    *kafka.Producer
+	deliveries  chan kafka.Event
+	sendErr     atomic.Pointer[error] // first unrecoverable producer error
+	topicsSeen  sync.Map
+	lastFlushed map[string]string // partition key → offset JSON last committed
+	cancelled   atomic.Bool       // hard-stopped: late callbacks are ignored
+	logsDone    sync.WaitGroup
+}
+
+type inFlight struct {
+	rec *connector.Record
+	sub *submittedRecord
+}
+
+// errToleranceExceeded prefixes record errors that fail a task (errors.tolerance=none).
+var errToleranceExceeded = errors.New("Tolerance exceeded in error handler")
+
+func newSourceTask(cfg sourceTaskConfig) *sourceTask {
+	return &sourceTask{sourceTaskConfig: cfg, submitted: newSubmittedRecords(), lastFlushed: map[string]string{}}
+}
+
+// run executes the task until stopCtx ends (graceful stop: stop polling, drain, final
+// commit, Stop) or killCtx ends (hard stop: abandon). It reports RUNNING, PAUSED, FAILED
+// (with the error's trace) and UNASSIGNED through the status listener. A panic in plugin
+// code is recovered here and fails the task, never the worker.
+func (t *sourceTask) run(stopCtx, killCtx context.Context) {
+	err := t.runCatching(stopCtx, killCtx)
+	switch {
+	case t.cancelled.Load():
+		// a cancelled task writes no status (Kafka's behaviour)
+	case err != nil:
+		t.log.Error("task failed", "error", err)
+		t.status.OnTaskState(t.id, StateFailed, traceOf(err))
+	default:
+		t.status.OnTaskState(t.id, StateUnassigned, "")
+	}
+}
+
+// panicError carries a recovered panic and its stack.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (p *panicError) Error() string { return fmt.Sprintf("panic: %v", p.value) }
+
+// traceOf renders an error as the status trace: the error chain, and the goroutine stack
+// for panics.
+func traceOf(err error) string {
+	var p *panicError
+	if errors.As(err, &p) {
+		return fmt.Sprintf("%s\n%s", err.Error(), p.stack)
+	}
+	return err.Error()
+}
+
+func recoverPanic(err *error) {
+	if r := recover(); r != nil {
+		*err = &panicError{value: r, stack: debug.Stack()}
+	}
+}
+
+func (t *sourceTask) runCatching(stopCtx, killCtx context.Context) (err error) {
+	defer recoverPanic(&err)
+	if err := t.waitWhilePaused(stopCtx); err != nil {
+		return nil // stopped while paused before starting
+	}
+	if err := t.startProducer(); err != nil {
+		return err
+	}
+	defer func() {
+		t.producer.Close() // also ends the log forwarder
+		t.logsDone.Wait()
+	}()
+
+	tc := &taskContext{connector: t.id.Connector, offsets: t.offsets, log: t.log}
+	if err := t.callStart(killCtx, tc); err != nil {
+		return fmt.Errorf("starting task %s: %w", t.id, err)
+	}
+	t.status.OnTaskState(t.id, StateRunning, "")
+	t.log.Info("task started")
+
+	var wg sync.WaitGroup
+	deliveryCtx, stopDeliveries := context.WithCancel(killCtx)
+	wg.Add(1)
+	go func() { defer wg.Done(); t.deliveryLoop(deliveryCtx) }()
+	commitCtx, stopCommits := context.WithCancel(stopCtx)
+	wg.Add(1)
+	go func() { defer wg.Done(); t.commitLoop(commitCtx) }()
+
+	loopErr := t.pollLoop(stopCtx, killCtx)
+
+	stopCommits()
+	if loopErr == nil && killCtx.Err() == nil {
+		loopErr = t.drainAndCommit(killCtx)
+	}
+	stopDeliveries()
+	wg.Wait()
+	if killCtx.Err() != nil && loopErr == nil {
+		t.cancelled.Store(true)
+	}
+	stopErr := t.callStop(killCtx)
+	if loopErr != nil {
+		return loopErr
+	}
+	if stopErr != nil {
+		return fmt.Errorf("stopping task %s: %w", t.id, stopErr)
+	}
+	return nil
+}
+
+func (t *sourceTask) callStart(ctx context.Context, tc connector.TaskContext) (err error) {
+	defer recoverPanic(&err)
+	return t.task.Start(ctx, tc, t.taskCfg)
+}
+
+func (t *sourceTask) callStop(ctx context.Context) (err error) {
+	defer recoverPanic(&err)
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.flushTimeout+5*time.Second)
+	defer cancel()
+	return t.task.Stop(stopCtx)
+}
+
+func (t *sourceTask) callPoll(ctx context.Context) (recs []*connector.Record, err error) {
+	defer recoverPanic(&err)
+	return t.task.Poll(ctx)
+}
+
+// waitWhilePaused blocks while the connector is paused, reporting PAUSED once.
+func (t *sourceTask) waitWhilePaused(ctx context.Context) error {
+	reported := false
+	for t.targetState() == TargetPaused {
+		if !reported {
+			t.status.OnTaskState(t.id, StatePaused, "")
+			reported = true
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.stateChanged:
+		}
+	}
+	if reported && t.producer != nil {
+		t.status.OnTaskState(t.id, StateRunning, "")
+	}
+	return nil
+}
+
+func (t *sourceTask) startProducer() error {
+	cm := kafka.ConfigMap{}
+	for k, v := range t.producerConfig {
+		cm[k] = v
+	}
+	logs := make(chan kafka.LogEvent, 64)
+	cm["go.logs.channel.enable"] = true
+	cm["go.logs.channel"] = logs
+	p, err := kafka.NewProducer(&cm)
+	if err != nil {
+		return fmt.Errorf("creating producer for task %s: %w", t.id, err)
+	}
+	t.logsDone.Add(1)
+	go func() { defer t.logsDone.Done(); forwardLibrdkafkaLogs(t.log.Named("producer"), logs, p) }()
+	t.producer = p
+	t.deliveries = make(chan kafka.Event, 1024)
+	return nil
+}
+
+// forwardLibrdkafkaLogs passes librdkafka log lines to hclog at Debug, and client-level
+// errors at Warn, until the producer's events channel closes (the producer was closed).
+func forwardLibrdkafkaLogs(log hclog.Logger, logs chan kafka.LogEvent, p *kafka.Producer) {
+	events := p.Events()
+	for {
+		select {
+		case ev := <-logs:
+			log.Debug(ev.Message, "tag", ev.Tag, "level", ev.Level)
+		case ev, ok := <-events:
+			if !ok {
+				return
+			}
+			if kerr, isErr := ev.(kafka.Error); isErr {
+				log.Warn("producer error", "error", kerr)
+			}
+		}
+	}
+}
+
+func (t *sourceTask) pollLoop(stopCtx, killCtx context.Context) error {
+	for {
+		if stopCtx.Err() != nil {
+			return nil
+		}
+		if perr := t.sendErr.Load(); perr != nil {
+			return fmt.Errorf("Unrecoverable exception from producer send callback: %w", *perr)
+		}
+		if t.targetState() == TargetPaused {
+			if err := t.waitWhilePaused(stopCtx); err != nil {
+				return nil
+			}
+			continue
+		}
+		start := time.Now()
+		recs, err := t.callPoll(stopCtx)
+		if err != nil {
+			if stopCtx.Err() != nil {
+				return nil
+			}
+			if connector.IsRetriable(err) {
+				t.log.Debug("retriable poll error", "error", err)
+				continue
+			}
+			return fmt.Errorf("poll: %w", err)
+		}
+		if len(recs) == 0 {
+			continue
+		}
+		if t.metrics != nil {
+			t.metrics.RecordPoll(len(recs), time.Since(start))
+		}
+		for _, r := range recs {
+			if err := t.send(killCtx, r); err != nil {
+				return err
+			}
+		}
+		if t.metrics != nil {
+			t.metrics.SetActive(t.submitted.inFlight())
+		}
+	}
+}
+
+// send transforms, converts and produces one record.
+func (t *sourceTask) send(ctx context.Context, orig *connector.Record) error {
+	sub := t.submitted.submit(orig.SourcePartition, orig.SourceOffset)
+	msg, err := t.toMessage(orig)
+	if err != nil || msg == nil {
+		if err != nil {
+			if t.tolerance != "all" {
+				return fmt.Errorf("%w: %w", errToleranceExceeded, err)
+			}
+			if t.logErrors {
+				t.log.Warn("skipping record that failed in the transformation chain or a converter", "error", err, "topic", orig.Topic)
+			}
+		}
+		// Dropped or tolerated: the record is done; its offset is not committed (Kafka's
+		// non-EOS behaviour) but neither does it block later ones.
+		t.submitted.forget(sub)
+		t.commitRecord(orig, nil)
+		return nil
+	}
+	msg.Opaque = &inFlight{rec: orig, sub: sub}
+	for {
+		err := t.producer.Produce(msg, t.deliveries)
+		if err == nil {
+			return nil
+		}
+		var kerr kafka.Error
+		if errors.As(err, &kerr) && kerr.Code() == kafka.ErrQueueFull {
+			// The local queue is full: wait for deliveries, then retry (backpressure).
+			t.producer.Flush(100)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			continue
+		}
+		return fmt.Errorf("producing to %s: %w", *msg.TopicPartition.Topic, err)
+	}
+}
+
+// toMessage applies the chain and the converters. nil, nil means the chain dropped it.
+func (t *sourceTask) toMessage(orig *connector.Record) (*kafka.Message, error) {
+	r, err := t.chain.apply(orig)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	var headers []kafka.Header
+	for _, h := range r.Headers {
+		b, err := t.hdrConv.FromConnectHeader(r.Topic, h.Key, h.Schema, h.Value)
+		if err != nil {
+			return nil, fmt.Errorf("header converter, header %s: %w", h.Key, err)
+		}
+		headers = append(headers, kafka.Header{Key: h.Key, Value: b})
+	}
+	key, err := t.keyConv.FromConnect(r.Topic, r.Headers, r.KeySchema, r.Key)
+	if err != nil {
+		return nil, fmt.Errorf("key converter: %w", err)
+	}
+	value, err := t.valueConv.FromConnect(r.Topic, r.Headers, r.ValueSchema, r.Value)
+	if err != nil {
+		return nil, fmt.Errorf("value converter: %w", err)
+	}
+	topic := r.Topic
+	msg := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny}, Key: key, Value: value, Headers: headers}
+	if r.Partition != nil {
+		msg.TopicPartition.Partition = *r.Partition
+	}
+	if !r.Timestamp.IsZero() {
+		if r.Timestamp.UnixMilli() < 0 {
+			return nil, fmt.Errorf("Invalid record timestamp %d", r.Timestamp.UnixMilli())
+		}
+		msg.Timestamp = r.Timestamp
+		msg.TimestampType = kafka.TimestampCreateTime
+	}
+	return msg, nil
+}
+
+func (t *sourceTask) commitRecord(r *connector.Record, md *connector.RecordMetadata) {
+	c, ok := t.task.(connector.RecordCommitter)
+	if !ok {
+		return
+	}
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.log.Error("CommitRecord panicked", "panic", p)
+			}
+		}()
+		if err := c.CommitRecord(context.Background(), r, md); err != nil {
+			t.log.Warn("CommitRecord failed", "error", err)
+		}
+	}()
+}
+
+// deliveryLoop handles delivery reports until ctx ends and nothing is in flight.
+func (t *sourceTask) deliveryLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-t.deliveries:
+			m, ok := ev.(*kafka.Message)
+			if !ok {
+				continue
+			}
+			inf, _ := m.Opaque.(*inFlight)
+			if inf == nil || t.cancelled.Load() {
+				continue
+			}
+			if m.TopicPartition.Error != nil {
+				if t.tolerance == "all" {
+					t.log.Warn("producer failed to send a record; tolerated", "topic", *m.TopicPartition.Topic, "error", m.TopicPartition.Error)
+					t.submitted.ack(inf.sub)
+					t.commitRecord(inf.rec, nil)
+					continue
+				}
+				err := m.TopicPartition.Error
+				t.sendErr.CompareAndSwap(nil, &err)
+				continue
+			}
+			md := &connector.RecordMetadata{Topic: *m.TopicPartition.Topic, Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset), Timestamp: m.Timestamp}
+			t.commitRecord(inf.rec, md)
+			t.submitted.ack(inf.sub)
+			if t.metrics != nil {
+				t.metrics.RecordWrite(1)
+			}
+			if _, seen := t.topicsSeen.LoadOrStore(md.Topic, true); !seen {
+				t.status.OnTopicUsed(t.id, md.Topic)
+			}
+		}
+	}
+}
+
+// commitLoop flushes committable offsets every flush interval.
+func (t *sourceTask) commitLoop(ctx context.Context) {
+	tick := time.NewTicker(t.flushInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := t.commitOffsets(ctx); err != nil && ctx.Err() == nil {
+				t.log.Warn("offset commit failed; will retry at the next interval", "error", err)
+			}
+		}
+	}
+}
+
+// commitOffsets writes the offsets whose records (and all earlier ones of the partition)
+// Kafka acknowledged, then calls the task's Commit.
+func (t *sourceTask) commitOffsets(ctx context.Context) error {
+	start := time.Now()
+	var toWrite []ConnectorOffset
+	for _, c := range t.submitted.committable() {
+		key := partitionKey(c.Partition)
+		val := partitionKey(c.Offset)
+		if t.lastFlushed[key] == val {
+			continue
+		}
+		toWrite = append(toWrite, ConnectorOffset(c))
+		t.lastFlushed[key] = val
+	}
+	if len(toWrite) > 0 {
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.flushTimeout)
+		err := t.offsets.PutOffsets(wctx, t.id.Connector, toWrite)
+		cancel()
+		if err != nil {
+			for _, o := range toWrite { // retry these next time
+				delete(t.lastFlushed, partitionKey(o.Partition))
+				t.submitted.requeue(o.Partition, o.Offset)
+			}
+			if t.metrics != nil {
+				t.metrics.RecordOffsetCommit(time.Since(start), false)
+			}
+			return err
+		}
+	}
+	if t.metrics != nil {
+		t.metrics.RecordOffsetCommit(time.Since(start), true)
+	}
+	if c, ok := t.task.(connector.Committer); ok {
+		if err := c.Commit(ctx); err != nil {
+			t.log.Warn("task Commit failed", "error", err)
+		}
+	}
+	return nil
+}
+
+// drainAndCommit waits (up to the flush timeout) for in-flight records, then commits.
+func (t *sourceTask) drainAndCommit(ctx context.Context) error {
+	deadline := time.Now().Add(t.flushTimeout)
+	for t.submitted.inFlight() > 0 && time.Now().Before(deadline) && ctx.Err() == nil {
+		t.producer.Flush(100)
+		select {
+		case <-t.submitted.drainedCh():
+		case <-time.After(10 * time.Millisecond):
+		case <-ctx.Done():
+		}
+	}
+	if n := t.submitted.inFlight(); n > 0 {
+		t.log.Warn("stopping with records still in flight; their offsets are not committed", "in_flight", n)
+	}
+	if err := t.commitOffsets(ctx); err != nil {
+		t.log.Warn("final offset commit failed", "error", err)
+	}
+	return nil
+}
+
+// taskContext is the TaskContext given to tasks.
+type taskContext struct {
+	connector string
+	offsets   OffsetBackend
+	log       hclog.Logger
+}
+
+func (c *taskContext) Offset(ctx context.Context, partition map[string]any) (map[string]any, error) {
+	return c.offsets.Offset(ctx, c.connector, partition)
+}
+
+func (c *taskContext) Logger() hclog.Logger { return c.log }
+
+// TaskMetrics is what the task loop records (Kafka's source-task-metrics).
+type TaskMetrics interface {
+	RecordPoll(n int, d time.Duration)
+	RecordWrite(n int)
+	SetActive(n int)
+	RecordOffsetCommit(d time.Duration, ok bool)
+}
