@@ -45,8 +45,9 @@ type sourceTaskConfig struct {
 	producerConfig map[string]string // librdkafka settings (overrides already applied)
 	offsets        OffsetBackend
 	status         StatusListener
-	metrics        TaskMetrics // nil: not recorded
-	tolerance      string      // errors.tolerance: none | all
+	metrics        TaskMetrics   // nil: not recorded
+	topicGroups    []*topicGroup // KIP-158 groups; nil: topic creation is off
+	tolerance      string        // errors.tolerance: none | all
 	logErrors      bool
 
 	flushInterval time.Duration
@@ -63,6 +64,7 @@ type sourceTask struct {
 	sourceTaskConfig
 	submitted   *submittedRecords
 	producer    *kafka.Producer
+	creator     *topicCreator // nil: topic creation is off
 	deliveries  chan kafka.Event
 	sendErr     atomic.Pointer[error] // first unrecoverable producer error
 	topicsSeen  sync.Map
@@ -133,6 +135,9 @@ func (t *sourceTask) runCatching(stopCtx, killCtx context.Context) (err error) {
 		return err
 	}
 	defer func() {
+		if t.creator != nil {
+			t.creator.admin.Close()
+		}
 		t.producer.Close() // also ends the log forwarder
 		t.logsDone.Wait()
 	}()
@@ -226,6 +231,13 @@ func (t *sourceTask) startProducer() error {
 	go func() { defer t.logsDone.Done(); forwardLibrdkafkaLogs(t.log.Named("producer"), logs, p) }()
 	t.producer = p
 	t.deliveries = make(chan kafka.Event, 1024)
+	if t.topicGroups != nil {
+		admin, err := kafka.NewAdminClientFromProducer(p)
+		if err != nil {
+			return fmt.Errorf("creating the topic-creation admin client for task %s: %w", t.id, err)
+		}
+		t.creator = &topicCreator{groups: t.topicGroups, admin: admin, known: map[string]bool{}}
+	}
 	return nil
 }
 
@@ -311,6 +323,11 @@ func (t *sourceTask) send(ctx context.Context, orig *connector.Record) error {
 		return nil
 	}
 	msg.Opaque = &inFlight{rec: orig, sub: sub}
+	if t.creator != nil {
+		if err := t.creator.ensure(ctx, *msg.TopicPartition.Topic); err != nil {
+			return err
+		}
+	}
 	for {
 		err := t.producer.Produce(msg, t.deliveries)
 		if err == nil {

@@ -332,6 +332,12 @@ func (w *Worker) buildTask(id TaskID, connCfg, taskCfg connector.Config, target 
 	if err != nil {
 		return nil, nil, err
 	}
+	var groups []*topicGroup
+	if w.topicCreationEnabled(connCfg) {
+		if groups, err = parseTopicGroups(connCfg); err != nil {
+			return nil, nil, err
+		}
+	}
 	holder := newTargetHolder(target)
 	var metrics TaskMetrics
 	if w.backends.TaskMetrics != nil {
@@ -341,7 +347,8 @@ func (w *Worker) buildTask(id TaskID, connCfg, taskCfg connector.Config, target 
 		id: id, task: pl.NewConnector().NewTask(), taskCfg: taskCfg, chain: chain,
 		keyConv: keyConv, valueConv: valueConv, hdrConv: hdrConv, producerConfig: prod,
 		offsets: w.backends.Offsets, status: w.backends.Status, metrics: metrics,
-		tolerance: vals.String(KeyErrorsTolerance), logErrors: vals.Bool(KeyErrorsLogEnable),
+		topicGroups: groups,
+		tolerance:   vals.String(KeyErrorsTolerance), logErrors: vals.Bool(KeyErrorsLogEnable),
 		flushInterval: time.Duration(w.cfg.Values.Long(KeyOffsetFlushIntervalMs)) * time.Millisecond,
 		flushTimeout:  time.Duration(w.cfg.Values.Long(KeyOffsetFlushTimeoutMs)) * time.Millisecond,
 		log:           w.log.Named("task").With("connector", id.Connector, "task", id.Task),

@@ -107,6 +107,9 @@ func (h *Herder) poke() {
 // it started has exited.
 func (h *Herder) Run(ctx context.Context) error {
 	if err := h.stores.start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting: not a failure
+		}
 		return err
 	}
 	defer h.stores.stop()
