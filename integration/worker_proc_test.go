@@ -5,11 +5,13 @@ package integration
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -130,3 +132,36 @@ func httpGetStatus(url string) (int, error) {
 	resp.Body.Close()
 	return resp.StatusCode, nil
 }
+
+// waitConnectorState polls GET /connectors/{c}/status until the connector reaches state and
+// returns its trace.
+func waitConnectorState(ctx context.Context, t *testing.T, base, name, state string) string {
+	t.Helper()
+	var last string
+	for ctx.Err() == nil {
+		resp, err := httpClient.Get(base + "/connectors/" + name + "/status")
+		if err == nil {
+			var st struct {
+				Connector struct {
+					State string `json:"state"`
+					Trace string `json:"trace"`
+				} `json:"connector"`
+			}
+			_ = json.NewDecoder(resp.Body).Decode(&st)
+			resp.Body.Close()
+			last = st.Connector.State
+			if last == state {
+				return st.Connector.Trace
+			}
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	t.Fatalf("connector %s on %s never reached %s (last %q)", name, base, state, last)
+	return ""
+}
+
+// containsLine reports whether s contains want (traces carry stack lines after it).
+func containsLine(s, want string) bool { return strings.Contains(s, want) }

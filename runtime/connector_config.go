@@ -176,7 +176,6 @@ func (p *Plugins) enrichedConnectorDef(cfg connector.Config) *connector.ConfigDe
 			def.Keys = append(def.Keys, prefixed(pl.NewTransformation().ConfigDef(), prefix, group, "predicate", "negate")...)
 		}
 	}
-	def.Keys = append(def.Keys, topicCreationDef(cfg)...)
 	predicates, _ := connector.ParseValue(connector.ConfigList, cfg[KeyPredicates])
 	for _, alias := range uniq(predicates.([]string)) {
 		prefix := "predicates." + alias + "."

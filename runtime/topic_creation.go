@@ -95,7 +95,8 @@ func topicCreationKeys(group string, rfDefault, partsDefault any) []connector.Co
 }
 
 // topicCreationDef returns the topic-creation keys for cfg: the default group, then each
-// group of topic.creation.groups.
+// group of topic.creation.groups. They are checked when a connector starts (Kafka's
+// SourceConnectorConfig), not by /validate.
 func topicCreationDef(cfg connector.Config) []connector.ConfigKey {
 	if !usesTopicCreation(cfg) {
 		return nil

@@ -137,6 +137,14 @@ func (w *Worker) StartConnector(name string, cfg connector.Config, target Target
 		w.backends.Status.OnConnectorState(name, StateFailed, err.Error())
 		return err
 	}
+	if w.topicCreationEnabled(cfg) {
+		// Like Kafka, topic-creation keys are checked when the connector starts, not by
+		// /validate: a mistake fails the connector with the key's message.
+		if _, err := parseTopicGroups(cfg); err != nil {
+			w.backends.Status.OnConnectorState(name, StateFailed, err.Error())
+			return err
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	wc := &workerConnector{name: name, cfg: cfg, plugin: pl, conn: pl.NewConnector(), cancel: cancel, target: target, onReconf: onReconfigure}
 	cc := &connectorContext{w: w, name: name, log: w.log.Named("connector").With("connector", name)}

@@ -1,0 +1,476 @@
+//go:build integration
+
+package main
+
+// The runtime benchmark (`make bench`): a source connector running in the real runtime
+// against the test stack's Kafka, next to the Kafka-side ceiling measured in the same run
+// by a bare confluent-kafka-go producer sending the same bytes. It prints figures and
+// ratios and never fails on speed; it fails only when the records do not arrive.
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	goruntime "runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/connector/file"
+	"github.com/tributary-connect/tributary/converters"
+	"github.com/tributary-connect/tributary/examples/sequence"
+	"github.com/tributary-connect/tributary/internal/testenv"
+	"github.com/tributary-connect/tributary/runtime"
+	"github.com/tributary-connect/tributary/runtime/distributed"
+)
+
+const (
+	benchRecords   = 200_000          // records per measurement
+	benchLineBytes = 100              // FileStream line length (the record value), newline excluded
+	benchWait      = 45 * time.Second // the longest any one measurement may take before failing
+	benchScrape    = 5 * time.Millisecond
+	flushInterval  = "1000" // offset.flush.interval.ms: a few offset commits happen during a run
+)
+
+// BenchmarkSourceToKafka measures, for each source connector, the Kafka-side ceiling (a bare
+// producer configured like a task producer, sending the same keys and values) and the
+// runtime (connector → task loop → converters → producer → delivery reports), both against
+// the test stack's Kafka. Each run does its own benchRecords records: use -benchtime=1x.
+//
+//	ceiling-rec/s    bare producer, first Produce to last delivery report
+//	tributary-rec/s  first poll of the task to the last record acknowledged (write total = N)
+//	e2e-rec/s        connector creation to the last record acknowledged
+//	ratio            tributary-rec/s / ceiling-rec/s
+//	allocs/rec, B/rec  Go heap allocations of the whole process from connector creation to
+//	                 the last acknowledgement, divided by N (the metric scrapes that detect the
+//	                 end are measured and subtracted)
+func BenchmarkSourceToKafka(b *testing.B) {
+	env := startBenchWorker(b, testenv.Get(b, testenv.Kafka))
+
+	b.Run("sequence-json", func(b *testing.B) {
+		// The example generator: key "0" (STRING schema) through StringConverter, value
+		// int64 (INT64 schema) through JsonConverter with schemas.enable=true, the Connect
+		// default, so each value is a {"schema":…,"payload":N} envelope.
+		jc := converters.NewJSONConverter()
+		if err := jc.Configure(connector.Config{"converter.type": "value"}); err != nil {
+			b.Fatal(err)
+		}
+		key := []byte("0")
+		msgs := make([]benchMsg, benchRecords)
+		for i := range msgs {
+			v, err := jc.FromConnect("", nil, connector.Int64Schema, int64(i))
+			if err != nil {
+				b.Fatal(err)
+			}
+			msgs[i] = benchMsg{key: key, value: v}
+		}
+		env.compare(b, "sequence", msgs, true, func(topic string) map[string]string {
+			return map[string]string{
+				"connector.class":    sequence.ConnectorClass,
+				"tasks.max":          "1",
+				"topic":              topic,
+				sequence.CountConfig: strconv.Itoa(benchRecords),
+				"key.converter":      converters.StringConverterClass,
+				"value.converter":    converters.JSONConverterClass,
+			}
+		})
+	})
+
+	b.Run("filestream-string", func(b *testing.B) {
+		// FileStreamSourceConnector on a file of N lines of benchLineBytes bytes: null key,
+		// the line as a STRING value through StringConverter.
+		path := filepath.Join(b.TempDir(), "lines.txt")
+		msgs := make([]benchMsg, benchRecords)
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := bufio.NewWriter(f)
+		for i := range msgs {
+			line := fmt.Sprintf("%010d %s", i, strings.Repeat("x", benchLineBytes-11))
+			msgs[i] = benchMsg{value: []byte(line)}
+			_, _ = w.WriteString(line)
+			_ = w.WriteByte('\n')
+		}
+		if err := w.Flush(); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+		env.compare(b, "filestream", msgs, false, func(topic string) map[string]string {
+			return map[string]string{
+				"connector.class": file.SourceConnectorClass,
+				"tasks.max":       "1",
+				"topic":           topic,
+				"file":            path,
+				"key.converter":   converters.StringConverterClass,
+				"value.converter": converters.StringConverterClass,
+			}
+		})
+	})
+}
+
+type benchMsg struct{ key, value []byte }
+
+// benchEnv is one in-process worker, wired as runWorker wires it (minus REST), on fresh
+// internal topics.
+type benchEnv struct {
+	bootstrap string
+	prefix    string
+	wc        *runtime.WorkerConfig
+	worker    *runtime.Worker
+	herder    *distributed.Herder
+	metrics   *runtime.Metrics
+	admin     *kafka.AdminClient
+	topics    []string // created by the benchmark, deleted at the end
+	seq       int
+}
+
+func startBenchWorker(b *testing.B, bootstrap string) *benchEnv {
+	b.Helper()
+	prefix := fmt.Sprintf("tributary-bench-%d", time.Now().UnixNano())
+	wc, err := runtime.NewWorkerConfig(map[string]string{
+		"bootstrap.servers":                 bootstrap,
+		"group.id":                          prefix,
+		"config.storage.topic":              prefix + "-configs",
+		"offset.storage.topic":              prefix + "-offsets",
+		"status.storage.topic":              prefix + "-status",
+		"config.storage.replication.factor": "1",
+		"offset.storage.replication.factor": "1",
+		"status.storage.replication.factor": "1",
+		"key.converter":                     converters.StringConverterClass,
+		"value.converter":                   converters.JSONConverterClass,
+		"offset.flush.interval.ms":          flushInterval,
+		"listeners":                         "http://127.0.0.1:18399", // never bound: no REST here
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": bootstrap})
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := &benchEnv{bootstrap: bootstrap, prefix: prefix, wc: wc, admin: admin,
+		topics: []string{prefix + "-configs", prefix + "-offsets", prefix + "-status"}}
+	b.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := admin.DeleteTopics(ctx, env.topics); err != nil {
+			b.Logf("deleting the benchmark's topics: %v", err)
+		}
+		admin.Close()
+	})
+
+	log := hclog.New(&hclog.LoggerOptions{Name: "bench", Level: hclog.Warn, Output: os.Stderr})
+	kctx, cancel := context.WithTimeout(context.Background(), kafkaConnectTimeout)
+	worker, err := runtime.NewWorker(kctx, runtime.WorkerParams{Config: wc, Plugins: newPlugins(), Logger: log})
+	cancel()
+	if err != nil {
+		b.Fatal(err)
+	}
+	env.worker = worker
+	env.metrics = runtime.NewMetrics()
+	env.herder = distributed.New(distributed.Config{Worker: worker, Logger: log, Metrics: env.metrics})
+	ctx, stop := context.WithCancel(context.Background())
+	herderErr := make(chan error, 1)
+	go func() { herderErr <- env.herder.Run(ctx) }()
+	b.Cleanup(func() { // runs before the topic deletion registered above
+		stop()
+		if err := <-herderErr; err != nil {
+			b.Errorf("herder: %v", err)
+		}
+		worker.Close()
+	})
+	select {
+	case <-env.herder.Started():
+	case err := <-herderErr:
+		herderErr <- err // for the cleanup
+		b.Fatalf("herder stopped while starting: %v", err)
+	case <-time.After(benchWait):
+		b.Fatalf("herder did not start within %s", benchWait)
+	}
+	return env
+}
+
+// newTopic creates a fresh single-partition topic (every record of both runs carries the
+// same key, or none, so one partition is what the task would use anyway).
+func (e *benchEnv) newTopic(b *testing.B, what string) string {
+	b.Helper()
+	e.seq++
+	topic := fmt.Sprintf("%s-%s-%d", e.prefix, what, e.seq)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := e.admin.CreateTopics(ctx, []kafka.TopicSpecification{{Topic: topic, NumPartitions: 1, ReplicationFactor: 1}})
+	if err == nil && res[0].Error.Code() != kafka.ErrNoError {
+		err = res[0].Error
+	}
+	if err != nil {
+		b.Fatalf("creating topic %s: %v", topic, err)
+	}
+	e.topics = append(e.topics, topic)
+	return topic
+}
+
+type benchResult struct {
+	ceiling, steady, e2e   time.Duration
+	mallocs, bytes, scrape uint64
+}
+
+// compare runs the ceiling and the connector b.N times and reports the aggregate figures.
+func (e *benchEnv) compare(b *testing.B, name string, msgs []benchMsg, timestamps bool, connCfg func(topic string) map[string]string) {
+	var sum benchResult
+	b.ResetTimer()
+	for range b.N {
+		sum.ceiling += e.ceiling(b, e.newTopic(b, name+"-ceiling"), msgs, timestamps)
+		r := e.tributary(b, name, connCfg(e.newTopic(b, name+"-tributary")))
+		sum.steady += r.steady
+		sum.e2e += r.e2e
+		sum.mallocs += r.mallocs
+		sum.bytes += r.bytes
+		sum.scrape += r.scrape
+	}
+	b.StopTimer()
+	n := float64(b.N * benchRecords)
+	ceiling := n / sum.ceiling.Seconds()
+	steady := n / sum.steady.Seconds()
+	e2e := n / sum.e2e.Seconds()
+	allocs := float64(sum.mallocs) / n
+	bytesPer := float64(sum.bytes) / n
+	b.ReportMetric(0, "ns/op") // an iteration is two whole runs; the rates below are the figures
+	b.ReportMetric(ceiling, "ceiling-rec/s")
+	b.ReportMetric(steady, "tributary-rec/s")
+	b.ReportMetric(e2e, "e2e-rec/s")
+	b.ReportMetric(steady/ceiling, "ratio")
+	b.ReportMetric(allocs, "allocs/rec")
+	b.ReportMetric(bytesPer, "B/rec")
+	var t strings.Builder
+	fmt.Fprintf(&t, "%s: %d records × %d run(s), Kafka %s\n", name, benchRecords, b.N, e.bootstrap)
+	fmt.Fprintf(&t, "  %-34s %12.0f rec/s  (%v)\n", "ceiling (bare producer)", ceiling, sum.ceiling.Round(time.Millisecond))
+	fmt.Fprintf(&t, "  %-34s %12.0f rec/s  (%v)\n", "tributary (first poll → last ack)", steady, sum.steady.Round(time.Millisecond))
+	fmt.Fprintf(&t, "  %-34s %12.0f rec/s  (%v)\n", "tributary (create → last ack)", e2e, sum.e2e.Round(time.Millisecond))
+	fmt.Fprintf(&t, "  %-34s %12.2f\n", "ratio tributary/ceiling", steady/ceiling)
+	fmt.Fprintf(&t, "  %-34s %12.1f allocs/rec  %8.0f B/rec  (whole process, %d allocs of metric scrapes subtracted)", "allocations", allocs, bytesPer, sum.scrape)
+	b.Log(t.String())
+}
+
+// ceiling produces msgs with a bare producer configured as Worker.producerConfig configures
+// task producers, and returns the time from the first Produce to the last delivery report.
+func (e *benchEnv) ceiling(b *testing.B, topic string, msgs []benchMsg, timestamps bool) time.Duration {
+	b.Helper()
+	cm := kafka.ConfigMap{}
+	for k, v := range e.wc.ClientConfig("producer.") {
+		cm[k] = v
+	}
+	cm["acks"] = "all"
+	cm["enable.idempotence"] = "true"
+	cm["partitioner"] = "murmur2_random"
+	cm["client.id"] = "tributary-bench-ceiling"
+	logs := make(chan kafka.LogEvent, 64) // as the task producer: librdkafka's lines are not printed
+	cm["go.logs.channel.enable"] = true
+	cm["go.logs.channel"] = logs
+	p, err := kafka.NewProducer(&cm)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	go func() { // drain client-level events and logs until Close, so neither blocks the producer
+		events := p.Events()
+		for {
+			select {
+			case <-logs:
+			case _, ok := <-events:
+				if !ok {
+					return
+				}
+			}
+		}
+	}()
+
+	deliveries := make(chan kafka.Event, 1024) // as the task loop's
+	progress := make(chan struct{}, 1)
+	done := make(chan error, 1)
+	go func() {
+		var first error
+		for n := 0; n < len(msgs); {
+			m, ok := (<-deliveries).(*kafka.Message)
+			if !ok {
+				continue
+			}
+			if m.TopicPartition.Error != nil && first == nil {
+				first = m.TopicPartition.Error
+			}
+			n++
+			select {
+			case progress <- struct{}{}:
+			default:
+			}
+		}
+		done <- first
+	}()
+	deadline := time.NewTimer(benchWait)
+	defer deadline.Stop()
+	start := time.Now()
+	for i := range msgs {
+		m := &kafka.Message{
+			TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny},
+			Key:            msgs[i].key, Value: msgs[i].value,
+		}
+		if timestamps { // the generator stamps its records; FileStream lines carry none
+			m.Timestamp, m.TimestampType = start, kafka.TimestampCreateTime
+		}
+		for {
+			err := p.Produce(m, deliveries)
+			if err == nil {
+				break
+			}
+			var kerr kafka.Error
+			if !errors.As(err, &kerr) || kerr.Code() != kafka.ErrQueueFull {
+				b.Fatalf("ceiling: producing: %v", err)
+			}
+			select { // the local queue is full: wait for the next delivery report
+			case <-progress:
+			case <-deadline.C:
+				b.Fatalf("ceiling: the producer queue stayed full for %s", benchWait)
+			}
+		}
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			b.Fatalf("ceiling: delivery failed: %v", err)
+		}
+	case <-deadline.C:
+		b.Fatalf("ceiling: not every record was acknowledged within %s", benchWait)
+	}
+	return time.Since(start)
+}
+
+// tributary creates the connector through the herder, waits until its task's write total
+// (records Kafka acknowledged) reaches benchRecords, and deletes it again.
+func (e *benchEnv) tributary(b *testing.B, what string, cfg map[string]string) benchResult {
+	b.Helper()
+	name := fmt.Sprintf("%s-%s-%d", e.prefix, what, e.seq)
+	ctx, cancel := context.WithTimeout(context.Background(), benchWait)
+	defer cancel()
+	sc := newTaskScraper(name)
+
+	var before, after goruntime.MemStats
+	goruntime.ReadMemStats(&before)
+	created := time.Now()
+	cfg["name"] = name // as the REST layer adds it
+	if _, _, err := e.herder.PutConnectorConfig(ctx, name, cfg, false, ""); err != nil {
+		b.Fatalf("creating connector %s: %v", name, err)
+	}
+	tick := time.NewTicker(benchScrape)
+	defer tick.Stop()
+	var firstPoll, end time.Time
+	scrapes := 0
+	for end.IsZero() {
+		select {
+		case <-ctx.Done():
+			st, _ := e.herder.ConnectorStatus(context.Background(), name)
+			b.Fatalf("connector %s: %d of %d records acknowledged after %s; status %+v", name, sc.written, benchRecords, benchWait, st)
+		case now := <-tick.C:
+			sc.scrape(e.metrics)
+			scrapes++
+			if firstPoll.IsZero() && sc.polled > 0 {
+				firstPoll = now
+			}
+			if sc.written >= benchRecords {
+				end = now
+			}
+		}
+	}
+	goruntime.ReadMemStats(&after)
+
+	// What the scrapes themselves allocated, measured on the same registry and subtracted.
+	var s0, s1 goruntime.MemStats
+	const calib = 50
+	goruntime.ReadMemStats(&s0)
+	for range calib {
+		sc.scrape(e.metrics)
+	}
+	goruntime.ReadMemStats(&s1)
+	scrapeMallocs := uint64(scrapes) * (s1.Mallocs - s0.Mallocs) / calib
+	scrapeBytes := uint64(scrapes) * (s1.TotalAlloc - s0.TotalAlloc) / calib
+
+	if sc.written != benchRecords {
+		b.Errorf("connector %s: write total %d, want %d", name, sc.written, benchRecords)
+	}
+	if err := e.herder.DeleteConnector(context.Background(), name); err != nil {
+		b.Fatalf("deleting connector %s: %v", name, err)
+	}
+	for len(e.worker.RunningTasks()) > 0 || len(e.worker.RunningConnectors()) > 0 { // before the next run
+		select {
+		case <-ctx.Done():
+			b.Fatalf("connector %s did not stop", name)
+		case <-tick.C:
+		}
+	}
+	return benchResult{
+		steady:  end.Sub(firstPoll),
+		e2e:     end.Sub(created),
+		mallocs: sub(after.Mallocs-before.Mallocs, scrapeMallocs),
+		bytes:   sub(after.TotalAlloc-before.TotalAlloc, scrapeBytes),
+		scrape:  scrapeMallocs,
+	}
+}
+
+func sub(a, b uint64) uint64 {
+	if b > a {
+		return 0
+	}
+	return a - b
+}
+
+// taskScraper reads task 0's poll and write totals from the worker's metrics registry, the
+// way GET /metrics renders them.
+type taskScraper struct {
+	buf             bytes.Buffer
+	pollPrefix      []byte
+	writePrefix     []byte
+	polled, written int64
+}
+
+func newTaskScraper(connectorName string) *taskScraper {
+	labels := fmt.Sprintf(`{connector=%q,task="0"} `, connectorName)
+	return &taskScraper{
+		pollPrefix:  []byte("kafka_connect_source_task_metrics_source_record_poll_total" + labels),
+		writePrefix: []byte("kafka_connect_source_task_metrics_source_record_write_total" + labels),
+	}
+}
+
+func (s *taskScraper) scrape(m *runtime.Metrics) {
+	s.buf.Reset()
+	_ = m.WriteText(&s.buf) // a bytes.Buffer does not fail
+	text := s.buf.Bytes()
+	s.polled = max(s.polled, metricValue(text, s.pollPrefix))
+	s.written = max(s.written, metricValue(text, s.writePrefix))
+}
+
+// metricValue returns the integer value of the sample line starting with prefix, or 0.
+func metricValue(text, prefix []byte) int64 {
+	i := bytes.Index(text, prefix)
+	if i < 0 {
+		return 0
+	}
+	rest := text[i+len(prefix):]
+	if j := bytes.IndexByte(rest, '\n'); j >= 0 {
+		rest = rest[:j]
+	}
+	v, err := strconv.ParseFloat(string(rest), 64)
+	if err != nil {
+		return 0
+	}
+	return int64(v)
+}
