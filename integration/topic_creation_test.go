@@ -55,7 +55,7 @@ func TestTopicCreationLikeApacheKafkaConnect(t *testing.T) {
 			createConnector(t, side.base, name, map[string]string{
 				"connector.class": "FileStreamSource", "file": input, "topic": topic,
 				"topic.creation.default.partitions": "3", "topic.creation.default.replication.factor": "1",
-				"topic.creation.groups": "compacted", "topic.creation.compacted.include": ".*-short",
+				"topic.creation.groups": "short", "topic.creation.short.include": ".*-short",
 				"topic.creation.short.partitions": "2", "topic.creation.short.retention.ms": "3600000",
 			})
 			defer deleteConnector(side.base, name)

@@ -410,7 +410,9 @@ func (e *benchEnv) tributary(b *testing.B, what string, cfg map[string]string) b
 	if err := e.herder.DeleteConnector(context.Background(), name); err != nil {
 		b.Fatalf("deleting connector %s: %v", name, err)
 	}
-	for len(e.worker.RunningTasks()) > 0 || len(e.worker.RunningConnectors()) > 0 { // before the next run
+	// Before the next run: the task and connector have stopped and the herder has removed
+	// their statuses and active topics (it does so after stopping them).
+	for !e.deleted(name) {
 		select {
 		case <-ctx.Done():
 			b.Fatalf("connector %s did not stop", name)
@@ -424,6 +426,18 @@ func (e *benchEnv) tributary(b *testing.B, what string, cfg map[string]string) b
 		bytes:   sub(after.TotalAlloc-before.TotalAlloc, scrapeBytes),
 		scrape:  scrapeMallocs,
 	}
+}
+
+// deleted reports whether nothing of a deleted connector is left on the worker.
+func (e *benchEnv) deleted(name string) bool {
+	if len(e.worker.RunningTasks()) > 0 || len(e.worker.RunningConnectors()) > 0 {
+		return false
+	}
+	if _, err := e.herder.ConnectorStatus(context.Background(), name); err == nil {
+		return false
+	}
+	topics, _ := e.herder.ConnectorActiveTopics(context.Background(), name)
+	return len(topics) == 0
 }
 
 func sub(a, b uint64) uint64 {
