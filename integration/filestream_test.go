@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -215,6 +216,23 @@ func TestFileStreamSourceMatchesApacheKafkaConnect(t *testing.T) {
 		t.Fatalf("offsets topic entries differ:\n  Apache Kafka Connect %v\n  Tributary            %v", theirOffsets, ourOffsets)
 	}
 	t.Logf("offsets entry: %v", ourOffsets)
+
+	// The task's work shows in /metrics with Kafka Connect's metric names.
+	resp, err := http.Get(w.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		fmt.Sprintf(`kafka_connect_source_task_metrics_source_record_poll_total{connector=%q,task="0"} %d`, name, len(lines)),
+		fmt.Sprintf(`kafka_connect_source_task_metrics_source_record_write_total{connector=%q,task="0"} %d`, name, len(lines)),
+		`kafka_connect_connect_worker_metrics_task_count 1`,
+	} {
+		if !strings.Contains(string(body), want+"\n") {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
 }
 
 // TestFileStreamSourceResumesAfterRestart stops the worker (gracefully, then with kill -9),
