@@ -20,8 +20,8 @@ var devWorkerProps = map[string]string{
 	"config.storage.replication.factor": "1",
 	"offset.storage.replication.factor": "1",
 	"status.storage.replication.factor": "1",
-	"key.converter":                     "org.apache.kafka.connect.storage.StringConverter",
-	"value.converter":                   "org.apache.kafka.connect.converters.ByteArrayConverter",
+	"key.converter":                     "org.apache.kafka.connect.json.JsonConverter",
+	"value.converter":                   "org.apache.kafka.connect.json.JsonConverter",
 	"offset.flush.interval.ms":          "10000",
 }
 
@@ -63,7 +63,7 @@ func runDevCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 
 	return runWorker(ctx, wc, loggers, func() {
 		log.Warn("dev mode: the MQTT broker, Kafka and Schema Registry run in this process and keep everything in memory; all data is lost when it stops")
-		fmt.Fprintf(stdout, devQuickstart, *mqttAddr, *kafkaAddr, *srAddr, *restAddr, *restAddr)
+		fmt.Fprintf(stdout, devQuickstart, *mqttAddr, *kafkaAddr, *srAddr, *restAddr, *restAddr, *restAddr, *kafkaAddr)
 	})
 }
 
@@ -76,7 +76,9 @@ Tributary dev stack is up (in memory only; Ctrl-C stops it and forgets everythin
 
 Try:
   curl -s http://%s/
-  mosquitto_pub -h 127.0.0.1 -p 1883 -t sensors/room1/temp -m '{"c":21.5}'
+  printf 'hello\nworld\n' > /tmp/tributary-quickstart.txt
+  curl -s -X POST -H 'Content-Type: application/json' http://%s/connectors -d @examples/filestream-source.json
+  ./bin/tributary consume --bootstrap-server %s --topic quickstart
 
 More in README.md ("Quickstart").
 `

@@ -34,6 +34,7 @@ const usage = `Usage:
   tributary worker <worker.properties>   run a worker (Kafka Connect distributed-mode properties;
                                          CONNECT_* environment variables override keys)
   tributary dev [flags]                  run a worker on an embedded in-memory dev stack
+  tributary consume --topic T [flags]    print a topic's records (key TAB value)
   tributary version                      print the version
 `
 
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runWorkerCommand(ctx, args[1:], stderr)
 	case "dev":
 		return runDevCommand(ctx, args[1:], stdout, stderr)
+	case "consume":
+		return runConsumeCommand(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionLine())
 		return nil

@@ -119,6 +119,40 @@ func TestDevStackAnswers(t *testing.T) {
 		}
 		<-time.After(50 * time.Millisecond) // poll stdout until the deadline
 	}
+
+	// The README quickstart: the example connector JSON, a file, records read back.
+	example, err := os.ReadFile("../../examples/filestream-source.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req struct {
+		Name   string            `json:"name"`
+		Config map[string]string `json:"config"`
+	}
+	if err := json.Unmarshal(example, &req); err != nil {
+		t.Fatalf("examples/filestream-source.json: %v", err)
+	}
+	input := filepath.Join(t.TempDir(), "quickstart.txt")
+	if err := os.WriteFile(input, []byte("hello\nworld\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	req.Config["file"] = input
+	body, _ := json.Marshal(req)
+	resp, err = http.Post("http://"+restAddr+"/connectors", "application/json", bytes.NewReader(body))
+	if err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("creating the quickstart connector: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"consume", "--bootstrap-server", kafkaAddr, "--topic", req.Config["topic"], "--max", "2", "--idle", "20s"}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "\t{\"schema\":{\"type\":\"string\",\"optional\":false},\"payload\":\"hello\"}\n" +
+		"\t{\"schema\":{\"type\":\"string\",\"optional\":false},\"payload\":\"world\"}\n"
+	if out.String() != want {
+		t.Fatalf("consume printed %q, want %q", out.String(), want)
+	}
+
 	cancel()
 	select {
 	case err := <-done:

@@ -60,6 +60,7 @@ func Start(cfg Config) (*Stack, error) {
 		kfake.Ports(port),
 		kfake.ListenFn(func(string, string) (net.Listener, error) { return kafkaLn, nil }),
 		kfake.AllowAutoTopicCreation(),
+		kfake.DefaultNumPartitions(1), // as Kafka's num.partitions default
 	)
 	if err != nil {
 		_ = kafkaLn.Close()
