@@ -34,7 +34,7 @@ func (r *recordingStatus) OnTaskState(id TaskID, s State, trace string) {
 	r.ch <- s
 }
 func (r *recordingStatus) OnConnectorState(string, State, string) {}
-func (r *recordingStatus) OnTopicUsed(TaskID, string)            {}
+func (r *recordingStatus) OnTopicUsed(TaskID, string)             {}
 
 // scriptedTask polls what poll returns.
 type scriptedTask struct {
