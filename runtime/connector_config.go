@@ -277,7 +277,47 @@ func (p *Plugins) ValidateConnector(cfg connector.Config, workerDefaults map[str
 	}
 	keys := append(append([]connector.ConfigKey(nil), framework.Keys...), own.Keys...)
 	infos := p.renderConfigInfos(class, keys, values, cfg, p.effectiveDefaults(pl, cfg, workerDefaults))
+	appendOverrideErrors(infos, cfg, workerDefaults[keyOverridePolicy])
 	return infos, pl, nil
+}
+
+const keyOverridePolicy = "connector.client.config.override.policy"
+
+// overrideViolation returns the error for a producer.override.* key the worker's
+// connector.client.config.override.policy forbids, or "".
+func overrideViolation(policy, key string) string {
+	allowed := true
+	switch {
+	case strings.EqualFold(policy, "None"):
+		allowed = false
+	case strings.EqualFold(policy, "Principal"):
+		allowed = key == "sasl.jaas.config" || key == "sasl.mechanism" || key == "security.protocol"
+	}
+	if allowed {
+		return ""
+	}
+	return fmt.Sprintf("The '%s' policy does not allow '%s' to be overridden in the connector configuration.", policy, key)
+}
+
+// appendOverrideErrors adds a value without definition for every client override the policy
+// forbids, as Kafka's AbstractHerder.validateClientOverrides does.
+func appendOverrideErrors(infos *ConfigInfos, cfg connector.Config, policy string) {
+	keys := make([]string, 0)
+	for k := range cfg {
+		if strings.HasPrefix(k, "producer.override.") {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		msg := overrideViolation(policy, strings.TrimPrefix(k, "producer.override."))
+		if msg == "" {
+			continue
+		}
+		v := cfg[k]
+		infos.Configs = append(infos.Configs, ConfigInfo{Value: ConfigValueInfo{Name: k, Value: &v, RecommendedValues: []string{}, Errors: []string{msg}, Visible: true}})
+		infos.ErrorCount++
+	}
 }
 
 // effectiveDefaults are the values /validate shows for absent keys beyond ConfigDef

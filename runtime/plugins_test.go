@@ -167,3 +167,21 @@ func contains(l []string, s string) bool {
 	}
 	return false
 }
+
+func TestValidateReportsForbiddenProducerOverrides(t *testing.T) {
+	p := testPlugins()
+	cfg := connector.Config{"connector.class": "FakeSource", "name": "c", "topic": "t", "producer.override.linger.ms": "5"}
+	infos, _, err := p.ValidateConnector(cfg, map[string]string{keyOverridePolicy: "None"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := infos.Configs[len(infos.Configs)-1]
+	if infos.ErrorCount != 1 || last.Definition != nil || last.Value.Name != "producer.override.linger.ms" ||
+		last.Value.Errors[0] != "The 'None' policy does not allow 'linger.ms' to be overridden in the connector configuration." {
+		t.Fatalf("error count %d, last entry %+v", infos.ErrorCount, last)
+	}
+	infos, _, _ = p.ValidateConnector(cfg, map[string]string{keyOverridePolicy: "All"})
+	if infos.ErrorCount != 0 {
+		t.Fatalf("policy All allows overrides, got %d errors", infos.ErrorCount)
+	}
+}

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -421,11 +422,8 @@ func (w *Worker) producerConfig(id TaskID, connCfg connector.Config) (map[string
 			continue
 		}
 		key := strings.TrimPrefix(k, "producer.override.")
-		switch {
-		case strings.EqualFold(policy, "None"):
-			return nil, fmt.Errorf("The '%s' policy does not allow '%s' to be overridden in the connector configuration.", policy, key)
-		case strings.EqualFold(policy, "Principal") && key != "sasl.jaas.config" && key != "sasl.mechanism" && key != "security.protocol":
-			return nil, fmt.Errorf("The '%s' policy does not allow '%s' to be overridden in the connector configuration.", policy, key)
+		if msg := overrideViolation(policy, key); msg != "" {
+			return nil, errors.New(msg)
 		}
 		if n, ok := javaToLibrdkafka[key]; ok {
 			key = n

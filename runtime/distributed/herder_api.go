@@ -438,12 +438,14 @@ func (h *Herder) ValidateConnectorConfig(_ context.Context, cfg map[string]strin
 	return infos, err
 }
 
-// workerConverters are the worker's converter classes, which connectors inherit.
+// workerConverters are the worker's converter classes, which connectors inherit, and its
+// client override policy.
 func (h *Herder) workerConverters() map[string]string {
 	v := h.w.Config().Values
 	return map[string]string{
-		runtime.KeyKeyConverter:    v.String(runtime.KeyKeyConverter),
-		runtime.KeyValueConverter:  v.String(runtime.KeyValueConverter),
-		runtime.KeyHeaderConverter: v.String(runtime.KeyHeaderConverter),
+		runtime.KeyKeyConverter:                   v.String(runtime.KeyKeyConverter),
+		runtime.KeyValueConverter:                 v.String(runtime.KeyValueConverter),
+		runtime.KeyHeaderConverter:                v.String(runtime.KeyHeaderConverter),
+		"connector.client.config.override.policy": v.String("connector.client.config.override.policy"),
 	}
 }
