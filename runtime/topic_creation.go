@@ -58,7 +58,7 @@ func validRegexes(v any) error {
 	l, _ := v.([]string)
 	for _, p := range l {
 		if _, err := regexp.Compile(p); err != nil {
-			return fmt.Errorf("Syntax error in regular expression: %v", err)
+			return fmt.Errorf("Syntax error in regular expression: %w", err)
 		}
 	}
 	return nil
