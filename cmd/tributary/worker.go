@@ -118,7 +118,9 @@ func runWorker(ctx context.Context, wc *runtime.WorkerConfig, loggers *runtime.L
 		herderErr <- herder.Run(runCtx)
 		stop()
 	}()
+	readyDone := make(chan struct{})
 	go func() {
+		defer close(readyDone)
 		select {
 		case <-herder.Started():
 			if ready != nil {
@@ -129,6 +131,7 @@ func runWorker(ctx context.Context, wc *runtime.WorkerConfig, loggers *runtime.L
 	}()
 	serveErr := srv.Serve(runCtx, bound)
 	stop()
+	<-readyDone
 	if err := <-herderErr; err != nil {
 		return err
 	}

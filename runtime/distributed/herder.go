@@ -117,8 +117,6 @@ func (h *Herder) Run(ctx context.Context) error {
 	close(h.started)
 	h.log.Info("herder started", "worker_id", h.workerID)
 	h.poke()
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -129,8 +127,6 @@ func (h *Herder) Run(ctx context.Context) error {
 			req.done <- h.handleRestart(req)
 		case <-h.wake:
 			h.reconcile(ctx)
-		case <-tick.C:
-			h.reconcile(ctx) // catches tasks that failed on their own
 		}
 	}
 }
@@ -380,9 +376,6 @@ func (h *Herder) OnTaskState(id runtime.TaskID, state runtime.State, trace strin
 	h.putTaskStatus(id, state, trace, safe)
 	if h.metrics != nil && state != runtime.StateUnassigned {
 		h.metrics.SetTaskStatus(id.Connector, id.Task, string(state))
-	}
-	if state == runtime.StateFailed {
-		h.poke()
 	}
 }
 
