@@ -2,6 +2,7 @@ package converters
 
 import (
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/javautf8"
 )
 
 // SimpleHeaderConverter is org.apache.kafka.connect.storage.SimpleHeaderConverter, the
@@ -43,7 +44,7 @@ func (SimpleHeaderConverter) ToConnectHeader(_, _ string, b []byte) (*connector.
 	if b == nil {
 		return nil, nil, nil
 	}
-	sv, err := parseString(decodeUTF8(b))
+	sv, err := parseString(javautf8.Decode(b))
 	if err != nil {
 		return connector.BytesSchema, b, nil
 	}

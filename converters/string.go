@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/javautf8"
 )
 
 // EncodingConfig is StringConverter's converter.encoding key.
@@ -83,7 +84,7 @@ type charset struct {
 
 var utf8Charset = charset{
 	encode: func(s string) []byte { return []byte(s) },
-	decode: decodeUTF8,
+	decode: javautf8.Decode,
 }
 
 var charsets = map[string]charset{

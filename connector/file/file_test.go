@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/javautf8"
 )
 
 type fakeTaskContext struct {
@@ -421,8 +422,8 @@ func TestDecodeUTF8LikeJava(t *testing.T) {
 		{"\x80\xbf", "\uFFFD\uFFFD"},
 		{"\xef\xbf\xbd", "\uFFFD"},
 	} {
-		if got := decodeUTF8([]byte(tc.in)); got != tc.want {
-			t.Errorf("decodeUTF8(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := javautf8.Decode([]byte(tc.in)); got != tc.want {
+			t.Errorf("javautf8.Decode(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

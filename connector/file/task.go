@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/javautf8"
 )
 
 // pollWait is how long Poll waits when there is nothing to read (Java's wait(1000)).
@@ -286,7 +287,7 @@ func (t *sourceTask) extractLine() (string, bool) {
 			next = i + 2
 		}
 	}
-	line := decodeUTF8(t.buf[:i])
+	line := javautf8.Decode(t.buf[:i])
 	t.buf = t.buf[:copy(t.buf, t.buf[next:])]
 	if t.position != nil {
 		// Java counts the chars (UTF-16 code units) of the line and its terminator.

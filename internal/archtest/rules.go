@@ -31,6 +31,7 @@ var internalRules = []struct {
 	{"integration", []string{"internal/testenv"}},
 	{"internal/properties", nil},
 	{"internal/version", nil},
+	{"internal/javautf8", nil},
 	{"internal/archtest", nil},
 	{"internal/devstack", nil},
 	{"internal/testenv", nil},
@@ -43,7 +44,7 @@ var thirdPartyRules = []struct {
 	owners []string
 	why    string
 }{
-	{"github.com/confluentinc/confluent-kafka-go", []string{"runtime", "internal/testenv"}, "Kafka data traffic lives in runtime/…; rest goes through runtime.Herder"},
+	{"github.com/confluentinc/confluent-kafka-go", []string{"runtime", "internal/testenv", "cmd"}, "Kafka data traffic lives in runtime/…; rest goes through runtime.Herder"},
 	{"github.com/twmb/franz-go", []string{"runtime/distributed", "internal/devstack", "internal/testenv"}, "franz-go only speaks the connect group protocol (and runs kfake/srfake for dev)"},
 	{"github.com/go-chi/chi", []string{"rest"}, "HTTP lives in rest/"},
 	{"github.com/eclipse/paho", []string{"connector/mqtt"}, "MQTT clients belong to the MQTT connector"},
@@ -142,7 +143,7 @@ func allowedInternal(q string, allow []string) bool {
 		}
 	}
 	// Leaf helpers with no dependencies of their own may be used anywhere.
-	return q == "internal/properties" || q == "internal/version"
+	return q == "internal/properties" || q == "internal/version" || q == "internal/javautf8"
 }
 
 func hasPrefixAny(s string, prefixes []string) bool {

@@ -1,18 +1,18 @@
-package file
+// Package javautf8 decodes UTF-8 exactly as Java's decoder does with the REPLACE action, so
+// text read by Tributary matches what Apache Kafka Connect reads from the same bytes.
+package javautf8
 
 import (
 	"strings"
 	"unicode/utf8"
 )
 
-// decodeUTF8 decodes b as Java's UTF-8 decoder does with REPLACE: each malformed sequence
+// Decode decodes b as Java's UTF-8 decoder does with REPLACE: each malformed sequence
 // becomes one U+FFFD. The length of a malformed sequence follows the JDK: a lead byte with
 // too few continuation bytes is replaced as a unit, an encoded surrogate (ED A0..BF xx) is one
 // malformed 3-byte sequence, and bytes C0, C1 and F5..FF are malformed on their own. Go's own
 // conversion replaces byte by byte, which gives more U+FFFD for the same input.
-//
-// (A copy of this function lives in converters/, which may not import this package.)
-func decodeUTF8(b []byte) string {
+func Decode(b []byte) string {
 	if utf8.Valid(b) {
 		return string(b)
 	}
