@@ -36,16 +36,17 @@ type Config struct {
 
 // Server is the REST API of one worker.
 type Server struct {
-	cfg     Config
-	log     hclog.Logger
-	mux     *chi.Mux
-	handler http.Handler
+	cfg           Config
+	log           hclog.Logger
+	mux           *chi.Mux
+	handler       http.Handler
+	forwardClient *http.Client
 }
 
 // NewServer builds the router: Kafka Connect's paths, methods and answers (reference §1.4),
 // plus GET /metrics.
 func NewServer(cfg Config) *Server {
-	s := &Server{cfg: cfg, log: cfg.Logger.Named("rest")}
+	s := &Server{cfg: cfg, log: cfg.Logger.Named("rest"), forwardClient: forwardingClient()}
 	r := chi.NewRouter()
 	s.mux = r
 	// Jersey matches a path with or without a trailing slash and answers HEAD with GET.
@@ -199,7 +200,30 @@ func (s *Server) wrap(h handlerFunc, consumesJSON bool) http.HandlerFunc {
 			s.write(w, r, 0, nil, err)
 			return
 		}
+		// Keep the body: a request the herder says belongs elsewhere is forwarded with it.
+		var raw []byte
+		if r.Body != nil {
+			var err error
+			if raw, err = io.ReadAll(r.Body); err != nil {
+				s.write(w, r, 0, nil, err)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(raw))
+		}
 		status, body, err := h(r)
+		if target, ok := asTarget(err); ok {
+			fw, ferr := s.forward(r.Context(), r, raw, target)
+			if ferr != nil {
+				s.write(w, r, 0, nil, ferr)
+				return
+			}
+			for k, v := range fw.header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(fw.status)
+			_, _ = w.Write(fw.body)
+			return
+		}
 		s.write(w, r, status, body, err)
 	}
 }

@@ -49,3 +49,14 @@ func KindOf(err error) ErrorKind {
 func ErrUnknownConnector(name string) error {
 	return Errorf(KindNotFound, "Connector %s not found", name)
 }
+
+// RequestTargetError says another worker must serve the request: the leader for writes
+// (Kafka's NotLeaderException) or the owner of a connector or task for plain restarts
+// (NotAssignedException). The REST layer forwards the request to TargetURL; an empty URL
+// means no leader is known (a rebalance is under way).
+type RequestTargetError struct {
+	Message   string
+	TargetURL string
+}
+
+func (e *RequestTargetError) Error() string { return e.Message }
