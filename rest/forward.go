@@ -73,7 +73,7 @@ func (s *Server) forward(ctx context.Context, r *http.Request, body []byte, targ
 	if err != nil {
 		return nil, &Error{Code: http.StatusInternalServerError, Message: "IO Error trying to forward REST request: " + err.Error()}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return nil, &Error{Code: http.StatusInternalServerError, Message: "IO Error trying to forward REST request: " + err.Error()}
