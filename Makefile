@@ -64,8 +64,23 @@ integration-test: ## needs the stack: make up, or make test
 	@if [ ! -f .stack/env ]; then echo "no .stack/env: run make up first"; exit 1; fi
 	. .stack/env && $(GO) test -tags integration -count=1 ./...
 
+# make bench: figures and ratios, never pass/fail on speed. The unit benchmarks, then the
+# runtime benchmark (cmd/tributary, build tag integration): a source connector in-process
+# against the real Kafka next to a bare producer's ceiling. A stack this target started is
+# stopped again, even when a benchmark fails; one that was already running is left running.
 bench: ## benchmarks: figures and ratios, never pass/fail on speed
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@started=0; \
+	if ! $(STACK)/status >/dev/null 2>&1; then started=1; fi; \
+	rc=0; \
+	$(STACK)/up >/dev/null || rc=$$?; \
+	if [ $$rc -eq 0 ]; then \
+	  ( . .stack/env && $(GO) test -tags integration -count=1 -run '^$$' -bench . -benchtime=1x ./cmd/tributary/ ) || rc=$$?; \
+	else \
+	  echo "make bench: the test stack did not start (logs under .stack/)"; \
+	fi; \
+	if [ $$started -eq 1 ]; then $(STACK)/down || true; fi; \
+	exit $$rc
 
 bin/golangci-lint:
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)
