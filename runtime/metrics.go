@@ -275,9 +275,9 @@ func (m *Metrics) WriteText(w io.Writer) error {
 	return err
 }
 
-func escapeLabel(v string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(v)
-}
+var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+
+func escapeLabel(v string) string { return labelEscaper.Replace(v) }
 
 func formatValue(v float64) string {
 	switch {

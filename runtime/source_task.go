@@ -67,10 +67,12 @@ type sourceTask struct {
 	creator     *topicCreator // nil: topic creation is off
 	deliveries  chan kafka.Event
 	sendErr     atomic.Pointer[error] // first unrecoverable producer error
-	topicsSeen  sync.Map
-	lastFlushed map[string]string // partition key → offset JSON last committed
-	cancelled   atomic.Bool       // hard-stopped: late callbacks are ignored
+	topicsSeen  map[string]bool       // owned by the delivery goroutine
+	topicPtrs   map[string]*string    // owned by the poll goroutine: one *string per topic
+	lastFlushed map[string]string     // partition key → offset JSON last committed
+	cancelled   atomic.Bool           // hard-stopped: late callbacks are ignored
 	logsDone    sync.WaitGroup
+	committer   connector.RecordCommitter // the task, if it wants CommitRecord calls
 }
 
 type inFlight struct {
@@ -82,7 +84,12 @@ type inFlight struct {
 var errToleranceExceeded = errors.New("Tolerance exceeded in error handler")
 
 func newSourceTask(cfg sourceTaskConfig) *sourceTask {
-	return &sourceTask{sourceTaskConfig: cfg, submitted: newSubmittedRecords(), lastFlushed: map[string]string{}}
+	t := &sourceTask{
+		sourceTaskConfig: cfg, submitted: newSubmittedRecords(), lastFlushed: map[string]string{},
+		topicsSeen: map[string]bool{}, topicPtrs: map[string]*string{},
+	}
+	t.committer, _ = cfg.task.(connector.RecordCommitter)
+	return t
 }
 
 // run executes the task until stopCtx ends (graceful stop: stop polling, drain, final
@@ -223,6 +230,7 @@ func (t *sourceTask) startProducer() error {
 	logs := make(chan kafka.LogEvent, 64)
 	cm["go.logs.channel.enable"] = true
 	cm["go.logs.channel"] = logs
+	cm["go.delivery.report.fields"] = "none" // the runtime needs only the opaque and the offset
 	p, err := kafka.NewProducer(&cm)
 	if err != nil {
 		return fmt.Errorf("creating producer for task %s: %w", t.id, err)
@@ -335,8 +343,8 @@ func (t *sourceTask) send(ctx context.Context, orig *connector.Record) error {
 		}
 		var kerr kafka.Error
 		if errors.As(err, &kerr) && kerr.Code() == kafka.ErrQueueFull {
-			// The local queue is full: wait for deliveries, then retry (backpressure).
-			t.producer.Flush(100)
+			// The local queue is full: let deliveries drain a little, then retry (backpressure).
+			t.producer.Flush(10)
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -368,8 +376,13 @@ func (t *sourceTask) toMessage(orig *connector.Record) (*kafka.Message, error) {
 	if err != nil {
 		return nil, fmt.Errorf("value converter: %w", err)
 	}
-	topic := r.Topic
-	msg := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny}, Key: key, Value: value, Headers: headers}
+	topic, ok := t.topicPtrs[r.Topic]
+	if !ok {
+		name := r.Topic
+		topic = &name
+		t.topicPtrs[name] = topic
+	}
+	msg := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: topic, Partition: kafka.PartitionAny}, Key: key, Value: value, Headers: headers}
 	if r.Partition != nil {
 		msg.TopicPartition.Partition = *r.Partition
 	}
@@ -384,8 +397,8 @@ func (t *sourceTask) toMessage(orig *connector.Record) (*kafka.Message, error) {
 }
 
 func (t *sourceTask) commitRecord(r *connector.Record, md *connector.RecordMetadata) {
-	c, ok := t.task.(connector.RecordCommitter)
-	if !ok {
+	c := t.committer
+	if c == nil {
 		return
 	}
 	func() {
@@ -426,14 +439,18 @@ func (t *sourceTask) deliveryLoop(ctx context.Context) {
 				t.sendErr.CompareAndSwap(nil, &err)
 				continue
 			}
-			md := &connector.RecordMetadata{Topic: *m.TopicPartition.Topic, Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset), Timestamp: m.Timestamp}
-			t.commitRecord(inf.rec, md)
+			topic := *m.TopicPartition.Topic
+			if t.committer != nil {
+				// Delivery reports carry no timestamp (confluent-kafka-go): Timestamp stays zero.
+				t.commitRecord(inf.rec, &connector.RecordMetadata{Topic: topic, Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset)})
+			}
 			t.submitted.ack(inf.sub)
 			if t.metrics != nil {
 				t.metrics.RecordWrite(1)
 			}
-			if _, seen := t.topicsSeen.LoadOrStore(md.Topic, true); !seen {
-				t.status.OnTopicUsed(t.id, md.Topic)
+			if !t.topicsSeen[topic] {
+				t.topicsSeen[topic] = true
+				t.status.OnTopicUsed(t.id, topic)
 			}
 		}
 	}

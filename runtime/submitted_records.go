@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/json"
+	"strconv"
 	"sync"
 )
 
@@ -38,13 +39,32 @@ func newSubmittedRecords() *submittedRecords {
 	return &submittedRecords{queues: map[string]*partitionQueue{}, drained: make(chan struct{})}
 }
 
-// partitionKey is the canonical identity of a source partition (sorted-key JSON).
+// partitionKey is the canonical identity of a source partition. It runs for every record,
+// so the common shapes (a few string or integer values) are keyed without encoding/json;
+// anything else falls back to sorted-key JSON. Keys only need to be equal for equal maps
+// within this process.
 func partitionKey(p map[string]any) string {
+	if len(p) == 1 {
+		for k, v := range p {
+			switch x := v.(type) {
+			case string:
+				return k + "\x00s" + x
+			case int64:
+				return k + "\x00i" + strconv.FormatInt(x, 10)
+			case int:
+				return k + "\x00i" + strconv.Itoa(x)
+			case int32:
+				return k + "\x00i" + strconv.FormatInt(int64(x), 10)
+			case nil:
+				return k + "\x00n"
+			}
+		}
+	}
 	b, err := json.Marshal(p) // encoding/json sorts map keys
 	if err != nil {
 		return "!" + err.Error()
 	}
-	return string(b)
+	return "\x01" + string(b)
 }
 
 // submit records a record about to be produced. A record without a source partition or
