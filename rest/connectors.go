@@ -3,6 +3,7 @@ package rest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -480,4 +481,22 @@ func normStatus(st *runtime.ConnectorStateInfo) *runtime.ConnectorStateInfo {
 	out := *st
 	out.Tasks = orEmpty(out.Tasks)
 	return &out
+}
+
+// putTaskConfigs is the internal POST /connectors/{c}/tasks (InternalConnectResource): the
+// worker running a connector sends the leader its new task configs, a JSON array of maps.
+// Request signing (KIP-507) is not checked yet.
+func (s *Server) putTaskConfigs(r *http.Request) (int, any, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+	if err != nil {
+		return 0, nil, err
+	}
+	var cfgs []map[string]string
+	if err := json.Unmarshal(body, &cfgs); err != nil {
+		return 0, nil, &Error{Code: http.StatusBadRequest, Message: "Malformed task configs: " + err.Error()}
+	}
+	if err := s.cfg.Herder.PutTaskConfigs(r.Context(), pathParam(r, "connector"), cfgs); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
 }

@@ -87,7 +87,7 @@ func NewServer(cfg Config) *Server {
 	r.Patch(c+"/offsets", s.json(s.alterOffsets))
 	r.Delete(c+"/offsets", s.json(s.resetOffsets))
 	// Internal, worker-to-worker endpoints (§1.6); they belong to distributed mode.
-	r.Post(c+"/tasks", s.json(notImplemented))
+	r.Post(c+"/tasks", s.json(s.putTaskConfigs))
 	r.Put(c+"/fence", s.json(notImplemented))
 
 	r.Get("/connector-plugins", s.json(s.listPlugins))

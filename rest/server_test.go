@@ -134,7 +134,7 @@ func TestJerseyErrors(t *testing.T) {
 		{name: "Accept with JSON among others", method: "GET", path: "/connectors", header: map[string]string{"Accept": "text/html, application/json;q=0.9"}, status: 200, want: `["c1"]`},
 		{name: "trailing slash", method: "GET", path: "/connectors/", status: 200, want: `["c1"]`},
 		{name: "OPTIONS", method: "OPTIONS", path: "/connectors", status: 200, wantHeader: map[string]string{"Allow": "GET,HEAD,POST,OPTIONS", "Content-Type": "text/plain"}},
-		{name: "internal task configs", method: "POST", path: "/connectors/c1/tasks", body: `[]`, status: 501, want: `{"error_code":501,"message":"not implemented yet"}`},
+		{name: "internal task configs reach the herder", method: "POST", path: "/connectors/c1/tasks", body: `[]`, status: 500, want: `{"error_code":500,"message":"not implemented yet"}`},
 		{name: "internal fence", method: "PUT", path: "/connectors/c1/fence", status: 501, want: `{"error_code":501,"message":"not implemented yet"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

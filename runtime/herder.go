@@ -63,6 +63,10 @@ type Herder interface {
 	// AlterConnectorOffsets writes offsets for a STOPPED connector; a nil Offset resets that
 	// partition. It returns the message of the 200 answer.
 	AlterConnectorOffsets(ctx context.Context, name string, offsets []ConnectorOffset) (string, error)
+	// PutTaskConfigs is the internal POST /connectors/{c}/tasks: the worker running a
+	// connector sends its new task configs to the leader, which writes them.
+	PutTaskConfigs(ctx context.Context, name string, cfgs []map[string]string) error
+
 	// ResetConnectorOffsets tombstones every offset of a STOPPED connector.
 	ResetConnectorOffsets(ctx context.Context, name string) (string, error)
 

@@ -118,3 +118,8 @@ func (UnimplementedHerder) ValidateConnectorConfig(_ context.Context, _ map[stri
 }
 
 func errNotImplemented() error { return Errorf(KindInternal, "not implemented yet") }
+
+// PutTaskConfigs is not implemented yet.
+func (UnimplementedHerder) PutTaskConfigs(_ context.Context, _ string, _ []map[string]string) error {
+	return errNotImplemented()
+}

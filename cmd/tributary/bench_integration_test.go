@@ -196,7 +196,11 @@ func startBenchWorker(b *testing.B, bootstrap string) *benchEnv {
 	}
 	env.worker = worker
 	env.metrics = runtime.NewMetrics()
-	env.herder = distributed.New(distributed.Config{Worker: worker, Logger: log, Metrics: env.metrics})
+	herder, err := distributed.New(distributed.Config{Worker: worker, Logger: log, Metrics: env.metrics})
+	if err != nil {
+		b.Fatal(err)
+	}
+	env.herder = herder
 	ctx, stop := context.WithCancel(context.Background())
 	herderErr := make(chan error, 1)
 	go func() { herderErr <- env.herder.Run(ctx) }()

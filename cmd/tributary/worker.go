@@ -102,7 +102,13 @@ func runWorker(ctx context.Context, wc *runtime.WorkerConfig, loggers *runtime.L
 	}
 	defer worker.Close()
 	metrics := runtime.NewMetrics()
-	herder := distributed.New(distributed.Config{Worker: worker, Logger: log, Metrics: metrics})
+	herder, err := distributed.New(distributed.Config{Worker: worker, Logger: log, Metrics: metrics})
+	if err != nil {
+		for _, ln := range bound {
+			_ = ln.Close()
+		}
+		return err
+	}
 	srv := rest.NewServer(rest.Config{Herder: herder, Metrics: metrics, Loggers: loggers, Version: version.Version, Commit: version.Commit, Logger: log})
 	addrs := make([]string, len(bound))
 	for i, ln := range bound {

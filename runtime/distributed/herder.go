@@ -20,15 +20,17 @@ type Config struct {
 	Logger hclog.Logger
 	// Metrics, if not nil, receives connector and task states and task measurements.
 	Metrics *runtime.Metrics
+	// Membership is this worker's membership in the Connect group (NewMember).
+	Membership Membership
 }
 
 // Herder decides what runs on this worker and answers the REST API (Kafka's
-// DistributedHerder). One goroutine, the loop in Run, owns what runs: it reconciles the
-// connectors and tasks this worker runs with the config topic whenever something changes.
-// REST writes go to the config topic and wake the loop.
-//
-// Until group membership lands (the distributed-mode issue) the worker is the only member
-// of its group: it leads, and every connector and task is assigned to it.
+// DistributedHerder). Workers with the same group.id form a group over Kafka's group
+// protocol (protocol type "connect"); the elected leader assigns connectors and tasks with
+// the incremental cooperative assignor. One goroutine, the loop in Run, owns what runs: it
+// joins the group when a rebalance is needed and reconciles the connectors and tasks
+// assigned to this worker with the config topic whenever something changes. Leader-only
+// REST writes on a follower return a *runtime.RequestTargetError, which REST forwards.
 type Herder struct {
 	w        *runtime.Worker
 	log      hclog.Logger
@@ -41,19 +43,33 @@ type Herder struct {
 	started chan struct{} // closed once the stores are read and the loop runs
 	writeMu sync.Mutex    // serialises config writes that check-then-write (create, patch)
 
+	member   Membership
+	assignor *Assignor
+	leader   atomic.Pointer[leaderInfo] // current generation, for REST goroutines
+
 	// Owned by the loop goroutine.
-	running      map[string]*runningConnector
-	reconfigure  map[string]bool // connectors whose task configs must be regenerated
-	restartQueue chan restartRequest
-	generation   int
+	alloc            allocation // what the group assigned to this worker
+	needJoin         bool
+	rejoinTimer      *time.Timer
+	lastShape        map[string]int
+	lastCompletedGen int
+	lastOwners       owners
+	protocol         Protocol
+	running          map[string]*runningConnector
+	reconfigure      map[string]bool // connectors whose task configs must be regenerated
+	restartQueue     chan restartRequest
+	generation       int
 }
 
+// runningConnector is what runs here of one connector: maybe its instance, maybe some of
+// its tasks.
 type runningConnector struct {
-	cfg     connector.Config
-	target  runtime.TargetState
-	tasks   map[int]connector.Config // task id → config it was started with
-	failed  bool
-	started time.Time
+	cfg      connector.Config
+	target   runtime.TargetState
+	instance bool                     // the connector instance runs here
+	tasks    map[int]connector.Config // task id → config it was started with
+	failed   bool
+	started  time.Time
 }
 
 type restartRequest struct {
@@ -62,33 +78,48 @@ type restartRequest struct {
 	includeTasks bool
 	onlyFailed   bool
 	plain        bool // connector instance only
+	fromRecord   bool // read from the config topic: restart only what runs here
 	done         chan error
 }
 
 var _ runtime.Herder = (*Herder)(nil)
 
-// New builds the herder; Run starts it.
-func New(cfg Config) *Herder {
-	h := &Herder{
-		w:            cfg.Worker,
-		log:          cfg.Logger.Named("herder"),
-		metrics:      cfg.Metrics,
-		workerID:     cfg.Worker.WorkerID(),
-		wake:         make(chan struct{}, 1),
-		running:      map[string]*runningConnector{},
-		reconfigure:  map[string]bool{},
-		restartQueue: make(chan restartRequest, 64),
-		generation:   1,
-		started:      make(chan struct{}),
+// New builds the herder and, unless cfg.Membership is set, its group membership from the
+// worker configuration; Run starts it.
+func New(cfg Config) (*Herder, error) {
+	if cfg.Membership == nil {
+		m, err := newMember(cfg.Worker.Config(), cfg.Logger.Named("group"))
+		if err != nil {
+			return nil, err
+		}
+		cfg.Membership = m
 	}
-	h.stores = newStores(cfg.Worker.Config(), h.log, h.poke)
+	h := &Herder{
+		w:                cfg.Worker,
+		log:              cfg.Logger.Named("herder"),
+		metrics:          cfg.Metrics,
+		workerID:         cfg.Worker.WorkerID(),
+		wake:             make(chan struct{}, 1),
+		running:          map[string]*runningConnector{},
+		reconfigure:      map[string]bool{},
+		restartQueue:     make(chan restartRequest, 64),
+		generation:       1,
+		started:          make(chan struct{}),
+		alloc:            newAllocation(),
+		needJoin:         true,
+		lastCompletedGen: -1,
+		member:           cfg.Membership,
+	}
+	wc := cfg.Worker.Config()
+	h.assignor = &Assignor{MaxDelay: time.Duration(wc.Values.Int(runtime.KeyScheduledRebalanceDelay)) * time.Millisecond}
+	h.stores = newStores(cfg.Worker.Config(), h.log, h.poke, h.restartFromRecord)
 	backends := runtime.Backends{Offsets: h.stores, Status: h}
 	if m := cfg.Metrics; m != nil {
 		backends.TaskMetrics = func(c string, t int) runtime.TaskMetrics { return m.SourceTask(c, t) }
 		backends.ForgetTaskMetrics = m.RemoveSourceTask
 	}
 	cfg.Worker.Attach(backends)
-	return h
+	return h, nil
 }
 
 // Started is closed once the herder has read the internal topics and serves requests.
@@ -102,10 +133,12 @@ func (h *Herder) poke() {
 	}
 }
 
-// Run starts the internal-topic stores, then reconciles until ctx ends; then it stops every
-// task and connector (graceful, then hard) and the stores. It returns after every goroutine
-// it started has exited.
+// Run starts the internal-topic stores, joins the group, then rebalances and reconciles
+// until ctx ends; then it stops every task and connector (graceful, then hard), leaves the
+// group so the others rebalance at once, and stops the stores. It returns after every
+// goroutine it started has exited.
 func (h *Herder) Run(ctx context.Context) error {
+	defer h.member.Close()
 	if err := h.stores.start(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped while starting: not a failure
@@ -113,19 +146,44 @@ func (h *Herder) Run(ctx context.Context) error {
 		return err
 	}
 	defer h.stores.stop()
-	h.ready.Store(true)
-	close(h.started)
-	h.log.Info("herder started", "worker_id", h.workerID)
-	h.poke()
+	h.log.Info("herder started; joining the group", "worker_id", h.workerID, "group_id", h.w.Config().Values.String(runtime.KeyGroupID))
+	h.lastShape = shapeOf(h.stores.snapshot())
+	backoff := 100 * time.Millisecond
 	for {
+		if h.needJoin && ctx.Err() == nil {
+			if err := h.rebalance(ctx); err != nil {
+				if ctx.Err() == nil {
+					h.log.Warn("rebalance failed; retrying", "error", err, "backoff", backoff)
+					h.scheduleRejoin(backoff)
+					backoff = min(2*backoff, 10*time.Second)
+				}
+			} else {
+				backoff = 100 * time.Millisecond
+			}
+		}
+		var timerC <-chan time.Time
+		if h.rejoinTimer != nil {
+			timerC = h.rejoinTimer.C
+		}
+		if h.needJoin && timerC == nil {
+			continue
+		}
 		select {
 		case <-ctx.Done():
 			h.ready.Store(false)
 			h.shutdown()
 			return nil
+		case <-h.member.RejoinNeeded():
+			h.needJoin = true
+		case <-timerC:
+			h.rejoinTimer = nil
+			h.needJoin = true
 		case req := <-h.restartQueue:
 			req.done <- h.handleRestart(req)
 		case <-h.wake:
+			if !sameShape(shapeOf(h.stores.snapshot()), h.lastShape) {
+				h.needJoin = true // a connector or task set changed: the leader reassigns
+			}
 			h.reconcile(ctx)
 		}
 	}
@@ -142,6 +200,11 @@ func (h *Herder) shutdown() {
 		h.putConnectorStatus(name, runtime.StateUnassigned, "", true)
 	}
 	h.w.StopAll()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := h.member.Leave(ctx); err != nil {
+		h.log.Warn("leaving the group failed; the others rebalance after the session timeout", "error", err)
+	}
 }
 
 // reconcile makes what runs on this worker match the config topic.
@@ -160,12 +223,26 @@ func (h *Herder) reconcile(ctx context.Context) {
 		}
 		h.log.Info("connector deleted", "connector", name)
 	}
-	names := make([]string, 0, len(snap.configs))
-	for n := range snap.configs {
-		names = append(names, n)
+	// Connectors this worker runs (as a connector instance, or through its tasks).
+	names := map[string]bool{}
+	for n := range h.alloc.connectors {
+		names[n] = true
 	}
-	sort.Strings(names)
-	for _, name := range names {
+	for t := range h.alloc.tasks {
+		names[t.Connector] = true
+	}
+	for n := range h.running {
+		names[n] = true
+	}
+	sorted := make([]string, 0, len(names))
+	for n := range names {
+		sorted = append(sorted, n)
+	}
+	sort.Strings(sorted)
+	for _, name := range sorted {
+		if _, ok := snap.configs[name]; !ok {
+			continue
+		}
 		h.reconcileConnector(ctx, name, snap)
 	}
 }
@@ -175,8 +252,8 @@ func (h *Herder) reconcileConnector(ctx context.Context, name string, snap *snap
 	target := snap.target(name)
 	rc := h.running[name]
 
-	// (Re)start the connector instance when it is new, its config changed, or it moves to
-	// or from STOPPED.
+	// Restart everything of the connector here when its config changed or it moves to or
+	// from STOPPED.
 	if rc != nil && (!maps.Equal(rc.cfg, cfg) || (rc.target == runtime.TargetStopped) != (target == runtime.TargetStopped)) {
 		h.stopConnectorAndTasks(name, rc)
 		delete(h.running, name)
@@ -185,6 +262,12 @@ func (h *Herder) reconcileConnector(ctx context.Context, name string, snap *snap
 	if rc == nil {
 		rc = &runningConnector{cfg: cfg, target: target, tasks: map[int]connector.Config{}, started: time.Now()}
 		h.running[name] = rc
+	}
+
+	// The connector instance runs where the group assigned it.
+	switch own := h.alloc.connectors[name]; {
+	case own && !rc.instance:
+		rc.instance, rc.failed = true, false
 		err := h.w.StartConnector(name, cfg, target, func() { h.requestReconfiguration(name) })
 		if err != nil {
 			rc.failed = true
@@ -199,13 +282,18 @@ func (h *Herder) reconcileConnector(ctx context.Context, name string, snap *snap
 		if target != runtime.TargetStopped && !rc.failed {
 			h.reconfigure[name] = true
 		}
-	} else if rc.target != target {
-		h.w.SetConnectorTargetState(name, target)
+	case !own && rc.instance:
+		h.w.StopConnector(name)
+		rc.instance = false
+	}
+	if rc.target != target {
+		h.w.SetConnectorTargetState(name, target) // also pauses or resumes its tasks here
 		rc.target = target
 	}
 
-	// Regenerate task configs when asked; write them only if they changed.
-	if h.reconfigure[name] && !rc.failed && target != runtime.TargetStopped {
+	// The instance's owner regenerates task configs when asked and has the leader write them
+	// if they changed.
+	if rc.instance && h.reconfigure[name] && !rc.failed && target != runtime.TargetStopped {
 		delete(h.reconfigure, name)
 		taskCfgs, err := h.w.ConnectorTaskConfigs(name)
 		if err != nil {
@@ -217,19 +305,21 @@ func (h *Herder) reconcileConnector(ctx context.Context, name string, snap *snap
 			for i, c := range taskCfgs {
 				plain[i] = c
 			}
-			if err := h.stores.putTaskConfigs(ctx, name, plain); err != nil {
+			if err := h.writeTaskConfigs(ctx, name, plain); err != nil {
 				h.log.Error("writing task configs failed; will retry", "connector", name, "error", err)
 				h.reconfigure[name] = true
+				h.scheduleRejoinIfIdle(time.Second)
 			}
-			return // the config topic update wakes us again
 		}
 	}
 
-	// Tasks: run exactly the stored task configs (none when STOPPED).
+	// Tasks: run the stored task configs of the tasks assigned here (none when STOPPED).
 	want := map[int]connector.Config{}
 	if target != runtime.TargetStopped {
 		for i, tc := range snap.tasks[name] {
-			want[i] = tc
+			if h.alloc.tasks[runtime.TaskID{Connector: name, Task: i}] {
+				want[i] = tc
+			}
 		}
 	}
 	var stop []runtime.TaskID
@@ -242,7 +332,7 @@ func (h *Herder) reconcileConnector(ctx context.Context, name string, snap *snap
 		h.w.StopTasks(stop)
 		for _, id := range stop {
 			delete(rc.tasks, id.Task)
-			if _, still := want[id.Task]; !still {
+			if id.Task >= len(snap.tasks[name]) { // no longer configured anywhere
 				h.stores.deleteTaskStatus(ctx, id)
 			}
 		}
@@ -266,6 +356,16 @@ func (h *Herder) reconcileConnector(ctx context.Context, name string, snap *snap
 			h.metrics.RecordTaskStartup(err == nil)
 		}
 	}
+	if !rc.instance && len(rc.tasks) == 0 {
+		delete(h.running, name)
+	}
+}
+
+// scheduleRejoinIfIdle arms the loop's timer (it wakes the loop) unless one is armed.
+func (h *Herder) scheduleRejoinIfIdle(d time.Duration) {
+	if h.rejoinTimer == nil {
+		h.rejoinTimer = time.NewTimer(d)
+	}
 }
 
 func (h *Herder) stopConnectorAndTasks(name string, rc *runningConnector) {
@@ -274,7 +374,9 @@ func (h *Herder) stopConnectorAndTasks(name string, rc *runningConnector) {
 		ids = append(ids, runtime.TaskID{Connector: name, Task: id})
 	}
 	h.w.StopTasks(ids)
-	h.w.StopConnector(name)
+	if rc.instance {
+		h.w.StopConnector(name)
+	}
 }
 
 func sameTaskConfigs(a []connector.Config, b []map[string]string) bool {
@@ -287,6 +389,16 @@ func sameTaskConfigs(a []connector.Config, b []map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// restartFromRecord queues a restart read from the config topic (restart-connector-<c>);
+// it runs on the store's tailing goroutine and never blocks.
+func (h *Herder) restartFromRecord(name string, includeTasks, onlyFailed bool) {
+	select {
+	case h.restartQueue <- restartRequest{connector: name, task: -1, includeTasks: includeTasks, onlyFailed: onlyFailed, fromRecord: true, done: make(chan error, 1)}:
+	default:
+		h.log.Warn("restart queue full; dropping a restart request read from the config topic", "connector", name)
+	}
 }
 
 func (h *Herder) requestReconfiguration(name string) {
@@ -302,6 +414,9 @@ func (h *Herder) handleRestart(req restartRequest) error {
 		return nil
 	}
 	if rc == nil {
+		if req.fromRecord {
+			return nil // nothing of this connector runs here
+		}
 		return runtime.Errorf(runtime.KindNotFound, "Unknown connector: %s", req.connector)
 	}
 	if req.task >= 0 {
@@ -313,7 +428,7 @@ func (h *Herder) handleRestart(req restartRequest) error {
 		h.w.StopTasks([]runtime.TaskID{id})
 		return h.w.StartTask(id, rc.cfg, tc, rc.target)
 	}
-	restartConnector := req.plain || !req.onlyFailed || h.connectorFailed(req.connector)
+	restartConnector := rc.instance && (req.plain || !req.onlyFailed || h.connectorFailed(req.connector))
 	if restartConnector {
 		h.putConnectorStatus(req.connector, runtime.StateRestarting, "", false)
 		h.w.StopConnector(req.connector)

@@ -79,6 +79,9 @@ func (h *Herder) PutConnectorConfig(ctx context.Context, name string, cfg map[st
 	if err := h.validate(cfg); err != nil {
 		return false, nil, err
 	}
+	if err := h.requireLeader(); err != nil {
+		return false, nil, err
+	}
 	h.writeMu.Lock()
 	defer h.writeMu.Unlock()
 	if err := h.stores.readToEnd(ctx); err != nil {
@@ -103,6 +106,9 @@ func (h *Herder) PutConnectorConfig(ctx context.Context, name string, cfg map[st
 
 // PatchConnectorConfig implements runtime.Herder.
 func (h *Herder) PatchConnectorConfig(ctx context.Context, name string, patch map[string]*string) (*runtime.ConnectorInfo, error) {
+	if err := h.requireLeader(); err != nil {
+		return nil, err
+	}
 	h.writeMu.Lock()
 	defer h.writeMu.Unlock()
 	if err := h.stores.readToEnd(ctx); err != nil {
@@ -133,6 +139,9 @@ func (h *Herder) PatchConnectorConfig(ctx context.Context, name string, patch ma
 
 // DeleteConnector implements runtime.Herder.
 func (h *Herder) DeleteConnector(ctx context.Context, name string) error {
+	if err := h.requireLeader(); err != nil {
+		return err
+	}
 	h.writeMu.Lock()
 	defer h.writeMu.Unlock()
 	if _, ok := h.stores.snapshot().configs[name]; !ok {
@@ -189,6 +198,10 @@ func (h *Herder) RestartConnector(ctx context.Context, name string) error {
 	if _, ok := h.stores.snapshot().configs[name]; !ok {
 		return runtime.Errorf(runtime.KindNotFound, "Unknown connector: %s", name)
 	}
+	li := h.leader.Load()
+	if !li.ownsConnector(name) {
+		return h.routeToOwner(li, li.connectorOwner(name))
+	}
 	return h.restart(ctx, restartRequest{connector: name, task: -1, plain: true})
 }
 
@@ -210,10 +223,11 @@ func (h *Herder) RestartConnectorAndTasks(ctx context.Context, req runtime.Resta
 			st.Tasks[i].State = runtime.StateRestarting
 		}
 	}
-	if err := h.stores.putRestartRequest(ctx, req.Connector, req.IncludeTasks, req.OnlyFailed); err != nil {
+	if err := h.requireLeader(); err != nil {
 		return nil, err
 	}
-	if err := h.restart(ctx, restartRequest{connector: req.Connector, task: -1, includeTasks: req.IncludeTasks, onlyFailed: req.OnlyFailed}); err != nil {
+	// Every worker (this one included) restarts what it owns when it reads the record.
+	if err := h.stores.putRestartRequest(ctx, req.Connector, req.IncludeTasks, req.OnlyFailed); err != nil {
 		return nil, err
 	}
 	return st, nil
@@ -228,7 +242,37 @@ func (h *Herder) RestartTask(ctx context.Context, id runtime.TaskID) error {
 	if id.Task < 0 || id.Task >= len(snap.tasks[id.Connector]) {
 		return runtime.Errorf(runtime.KindNotFound, "Unknown task: %s", id)
 	}
+	li := h.leader.Load()
+	if !li.ownsTask(id) {
+		return h.routeToOwner(li, li.taskOwner(id))
+	}
 	return h.restart(ctx, restartRequest{connector: id.Connector, task: id.Task})
+}
+
+// routeToOwner is the error for a request that must run where the work runs: a follower
+// sends it to the leader, the leader to the owner it assigned (Kafka's NotLeaderException
+// and NotAssignedException).
+func (h *Herder) routeToOwner(li *leaderInfo, ownerURL string) error {
+	if li.isLeader() {
+		return &runtime.RequestTargetError{Message: "Cannot complete request because the connector or task is not assigned to this worker", TargetURL: ownerURL}
+	}
+	return h.notLeader()
+}
+
+// PutTaskConfigs implements runtime.Herder: the internal POST /connectors/{c}/tasks, which
+// the worker running a connector uses to have the leader write its new task configs.
+func (h *Herder) PutTaskConfigs(ctx context.Context, name string, cfgs []map[string]string) error {
+	if err := h.requireLeader(); err != nil {
+		return err
+	}
+	snap := h.stores.snapshot()
+	if _, ok := snap.configs[name]; !ok {
+		return runtime.Errorf(runtime.KindNotFound, "Connector %s not found", name)
+	}
+	if snap.target(name) == runtime.TargetStopped && len(cfgs) > 0 {
+		return runtime.Errorf(runtime.KindBadRequest, "Cannot submit non-empty set of task configs for stopped connector %s", name)
+	}
+	return h.stores.putTaskConfigs(ctx, name, cfgs)
 }
 
 func (h *Herder) setTarget(ctx context.Context, name string, state runtime.TargetState) error {
@@ -254,6 +298,9 @@ func (h *Herder) ResumeConnector(ctx context.Context, name string) error {
 
 // StopConnector implements runtime.Herder: an empty task-config set, then target STOPPED.
 func (h *Herder) StopConnector(ctx context.Context, name string) error {
+	if err := h.requireLeader(); err != nil {
+		return err
+	}
 	h.writeMu.Lock()
 	defer h.writeMu.Unlock()
 	if _, ok := h.stores.snapshot().configs[name]; !ok {
@@ -326,6 +373,9 @@ func (h *Herder) ResetConnectorOffsets(ctx context.Context, name string) (string
 // connector's AlterOffsets hook may refuse them, then they are written (tombstones for a
 // reset: every partition known for the connector).
 func (h *Herder) modifyOffsets(ctx context.Context, name string, offsets []runtime.ConnectorOffset, reset bool) (string, error) {
+	if err := h.requireLeader(); err != nil {
+		return "", err
+	}
 	h.writeMu.Lock()
 	defer h.writeMu.Unlock()
 	if err := h.checkStopped(ctx, name); err != nil {

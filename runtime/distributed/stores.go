@@ -30,7 +30,7 @@ type stores struct {
 
 var _ runtime.OffsetBackend = (*stores)(nil)
 
-func newStores(wc *runtime.WorkerConfig, log hclog.Logger, onChange func()) *stores {
+func newStores(wc *runtime.WorkerConfig, log hclog.Logger, onChange func(), onRestart func(string, bool, bool)) *stores {
 	v := wc.Values
 	group := v.String(runtime.KeyGroupID)
 	client := wc.ClientConfig("")
@@ -72,12 +72,16 @@ func newStores(wc *runtime.WorkerConfig, log hclog.Logger, onChange func()) *sto
 		ReplicationFactor: v.Short("status.storage.replication.factor"), TopicConfigs: topicConfigs("status.storage."),
 		ClientID: prefixID + "statuses", Logger: log,
 	})
-	s.configs.SetListener(configListener{onChange})
+	s.configs.SetListener(configListener{wake: onChange, restart: onRestart})
 	return s
 }
 
-// configListener wakes the herder on every applied config-topic change.
-type configListener struct{ wake func() }
+// configListener wakes the herder on every applied config-topic change and passes on
+// restart requests.
+type configListener struct {
+	wake    func()
+	restart func(connector string, includeTasks, onlyFailed bool)
+}
 
 func (l configListener) ConnectorConfigUpdated(string)       { l.wake() }
 func (l configListener) ConnectorConfigRemoved(string)       { l.wake() }
@@ -109,6 +113,7 @@ func (s *stores) stop() {
 
 // snapshot is an immutable view of the config topic.
 type snapshot struct {
+	offset       int64 // next config-topic offset to read; -1 before anything was read
 	configs      map[string]map[string]string
 	targets      map[string]string
 	tasks        map[string][]map[string]string
@@ -124,7 +129,7 @@ func (s *snapshot) target(name string) runtime.TargetState {
 
 func (s *stores) snapshot() *snapshot {
 	cs := s.configs.Snapshot()
-	out := &snapshot{configs: cs.ConnectorConfigs, targets: cs.TargetStates, tasks: cs.TaskConfigs, inconsistent: map[string]bool{}}
+	out := &snapshot{offset: cs.Offset, configs: cs.ConnectorConfigs, targets: cs.TargetStates, tasks: cs.TaskConfigs, inconsistent: map[string]bool{}}
 	for n := range cs.Inconsistent {
 		out.inconsistent[n] = true
 	}
