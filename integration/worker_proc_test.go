@@ -22,7 +22,11 @@ import (
 
 // workerTopics names a worker's group and internal topics; reusing it restarts a worker on
 // the same state.
-type workerTopics struct{ Prefix string }
+type workerTopics struct {
+	Prefix string
+	// Extra is appended to the worker properties (one key=value per line).
+	Extra string
+}
 
 // workerProc is a `tributary worker` process under test.
 type workerProc struct {
@@ -62,7 +66,8 @@ key.converter=org.apache.kafka.connect.json.JsonConverter
 value.converter=org.apache.kafka.connect.json.JsonConverter
 offset.flush.interval.ms=1000
 listeners=http://127.0.0.1:%[3]d
-`, testenv.Get(t, testenv.Kafka), topics.Prefix, port)
+%[4]s
+`, testenv.Get(t, testenv.Kafka), topics.Prefix, port, topics.Extra)
 	file := filepath.Join(t.TempDir(), "worker.properties")
 	if err := os.WriteFile(file, []byte(props), 0o600); err != nil {
 		t.Fatal(err)
