@@ -276,3 +276,81 @@ func topicSize(ctx context.Context, t *testing.T, topic string) int64 {
 	}
 	return n
 }
+
+// metricValue reads one unlabelled metric from a worker's /metrics.
+func metricValue(t *testing.T, base, name string) float64 {
+	t.Helper()
+	resp, err := httpClient.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			return f
+		}
+	}
+	t.Fatalf("%s/metrics has no %s", base, name)
+	return 0
+}
+
+// TestDistributedJoinIsCooperative: a fourth worker joining gets its share, and the tasks
+// that stay where they were are never stopped: the original workers start no task during
+// the rebalance (they only give some up).
+func TestDistributedJoinIsCooperative(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 180*time.Second)
+	defer cancel()
+	run := time.Now().UnixNano()
+	topics := &workerTopics{Prefix: fmt.Sprintf("it-join-%d", run), Extra: clusterProps}
+	workers := []*workerProc{startWorker(t, ctx, topics), startWorker(t, ctx, topics), startWorker(t, ctx, topics)}
+	alive := map[string]bool{}
+	for _, w := range workers {
+		alive[workerIDOf(w.URL)] = true
+	}
+	var connectors []string
+	for i := 0; i < 4; i++ {
+		name := fmt.Sprintf("join-%d", i)
+		connectors = append(connectors, name)
+		createConnector(t, workers[0].URL, name, map[string]string{
+			"connector.class": "io.tributary.examples.SequenceSourceConnector", "tasks.max": "3",
+			"topic": fmt.Sprintf("it-join-%d-%s", run, name), "sequence.rate.per.second": "50",
+		})
+	}
+	waitAllRunning(ctx, t, workers[0].URL, connectors, 3, alive)
+	const startups = "kafka_connect_connect_worker_metrics_task_startup_attempts_total"
+	before := map[string]float64{}
+	for _, w := range workers {
+		before[w.URL] = metricValue(t, w.URL, startups)
+	}
+
+	fourth := startWorker(t, ctx, topics)
+	alive[workerIDOf(fourth.URL)] = true
+	var st map[string]taskPlacement
+	for ctx.Err() == nil {
+		st = waitAllRunning(ctx, t, workers[0].URL, connectors, 3, alive)
+		per := map[string]int{}
+		for _, c := range connectors {
+			for _, tk := range st[c].Tasks {
+				per[tk.WorkerID]++
+			}
+		}
+		if per[workerIDOf(fourth.URL)] == 3 && spread(per) == 0 {
+			t.Logf("after the fourth worker joined: tasks per worker %v", per)
+			break
+		}
+		<-time.After(250 * time.Millisecond)
+	}
+	for _, w := range workers {
+		if after := metricValue(t, w.URL, startups); after != before[w.URL] {
+			t.Errorf("worker %s started %v tasks during the rebalance; cooperative rebalancing must not restart tasks that stay", w.URL, after-before[w.URL])
+		}
+	}
+	if n := metricValue(t, fourth.URL, startups); n != 3 {
+		t.Errorf("the new worker started %v tasks, want 3", n)
+	}
+}
