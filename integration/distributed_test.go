@@ -354,3 +354,46 @@ func TestDistributedJoinIsCooperative(t *testing.T) {
 		t.Errorf("the new worker started %v tasks, want 3", n)
 	}
 }
+
+// TestForeignConfigRecordsAreSkipped writes records the worker cannot parse into its config
+// topic while it runs: each is logged with its offset and skipped, and the worker keeps
+// serving and running connectors.
+func TestForeignConfigRecordsAreSkipped(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	run := time.Now().UnixNano()
+	topics := &workerTopics{Prefix: fmt.Sprintf("it-foreign-%d", run)}
+	w := startWorker(t, ctx, topics)
+	p, err := kafka.NewProducer(&kafka.ConfigMap{"bootstrap.servers": testenv.Get(t, testenv.Kafka)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	topic := topics.Prefix + "-configs"
+	for _, r := range []struct{ key, value string }{
+		{"connector-broken", "this is not JSON"},
+		{"task-broken-x", `{"properties":{}}`},
+		{"something-else", `{"a":1}`},
+		{"commit-broken", `{"tasks":"many"}`}, // a commit for an unknown connector: ignored silently, as Kafka does
+	} {
+		dr := make(chan kafka.Event, 1)
+		if err := p.Produce(&kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny}, Key: []byte(r.key), Value: []byte(r.value)}, dr); err != nil {
+			t.Fatal(err)
+		}
+		if m := (<-dr).(*kafka.Message); m.TopicPartition.Error != nil {
+			t.Fatal(m.TopicPartition.Error)
+		}
+	}
+	input := t.TempDir() + "/in.txt"
+	appendFile(t, input, "still\nworking\n")
+	createConnector(t, w.URL, "after-garbage", map[string]string{"connector.class": "FileStreamSource", "file": input, "topic": topics.Prefix + "-out"})
+	if got := consumeAll(ctx, t, topics.Prefix+"-out", 2); len(got) != 2 {
+		t.Fatalf("connector created after the garbage produced %d records, want 2", len(got))
+	}
+	logs := w.stderr.String()
+	for _, key := range []string{"connector-broken", "task-broken-x", "something-else"} {
+		if !strings.Contains(logs, "key="+key) || !strings.Contains(logs, "offset=") {
+			t.Errorf("no warning naming the record %q and its offset in the worker log", key)
+		}
+	}
+}
