@@ -192,3 +192,23 @@ func countPayloads(recs []rec) string {
 	}
 	return strings.Join(out, ",")
 }
+
+// TestMixedGroupIsRefused: a Tributary worker in a group with an Apache Kafka Connect
+// worker says plainly that mixed clusters are not supported, and refuses to lead one.
+func TestMixedGroupIsRefused(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 180*time.Second)
+	defer cancel()
+	topics := &workerTopics{Prefix: fmt.Sprintf("it-mixed-%d", time.Now().UnixNano())}
+	w := startWorker(t, ctx, topics) // Tributary first: it leads
+	j := startJavaWorker(t, ctx, topics)
+	for ctx.Err() == nil && !strings.Contains(w.stderr.String(), "refusing to lead") {
+		<-time.After(200 * time.Millisecond)
+	}
+	if !strings.Contains(w.stderr.String(), "mixed Tributary/Apache Kafka Connect clusters are not supported") {
+		t.Fatalf("the Tributary leader did not refuse the mixed group:\n%s", w.stderr.String())
+	}
+	// The Java worker leads meanwhile and serves its REST API.
+	if getJSON(t, j.URL+"/connectors", nil) == nil {
+		t.Fatal("the Java worker does not answer GET /connectors")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -138,9 +139,23 @@ func (h *Herder) rebalance(ctx context.Context) error {
 	snap := h.stores.snapshot()
 	self := WorkerMetadata{URL: h.w.Config().AdvertisedURL(), ConfigOffset: snap.offset, Allocation: h.alloc.asAssignment()}
 	rb, err := h.member.Join(ctx, self, h.assign)
+	if errors.Is(err, errMixedGroup) {
+		// Leave, so a Java member can lead, and come back later.
+		if lerr := h.member.Leave(ctx); lerr != nil {
+			h.log.Warn("leaving the group failed", "error", lerr)
+		}
+		h.scheduleRejoin(mixedGroupBackoff)
+		h.mixedUntil = time.Now().Add(mixedGroupBackoff)
+		return nil
+	}
 	if err != nil {
 		h.needJoin = true
 		return fmt.Errorf("joining the group: %w", err)
+	}
+	if !rb.IsLeader() {
+		if foreign := h.foreignMembers(ctx); len(foreign) > 0 {
+			h.log.Error("the group has members that are not Tributary workers; mixed Tributary/Apache Kafka Connect clusters are not supported", "foreign_members", strings.Join(foreign, ", "))
+		}
 	}
 	a := rb.Assignment
 	h.protocol = rb.Protocol
@@ -248,8 +263,42 @@ type owners struct {
 	unassignedTasks      []runtime.TaskID
 }
 
+// errMixedGroup is the leader's refusal to assign a group that has Apache Kafka Connect
+// members: they could be handed connectors only they can run, and ours theirs.
+var errMixedGroup = errors.New("the group has Apache Kafka Connect members; mixed clusters are not supported")
+
+// mixedGroupBackoff is how long a worker that refused to lead waits before rejoining, so a
+// Java member can lead in the meantime.
+const mixedGroupBackoff = 30 * time.Second
+
+// foreignMembers lists the group's members that are not Tributary workers, by client id.
+func (h *Herder) foreignMembers(ctx context.Context) []string {
+	d, ok := h.member.(MemberDescriber)
+	if !ok {
+		return nil
+	}
+	members, err := d.DescribeMembers(ctx)
+	if err != nil {
+		h.log.Debug("describing the group failed", "error", err)
+		return nil
+	}
+	var out []string
+	for id, client := range members {
+		if !strings.HasPrefix(client, "tributary-") {
+			out = append(out, client+" ("+id+")")
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // assign runs on the elected leader, inside Join (so on the loop goroutine).
 func (h *Herder) assign(ctx context.Context, round LeaderRound) (map[string]Assignment, error) {
+	if foreign := h.foreignMembers(ctx); len(foreign) > 0 {
+		h.log.Error("refusing to lead: the group has members that are not Tributary workers; mixed Tributary/Apache Kafka Connect clusters are not supported (migrate with a cutover: stop one cluster, then start the other on the same group and topics)",
+			"foreign_members", strings.Join(foreign, ", "))
+		return nil, errMixedGroup
+	}
 	if err := h.syncConfig(ctx); err != nil {
 		h.log.Warn("leader could not read the config topic to the end", "error", err)
 	}

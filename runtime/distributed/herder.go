@@ -55,6 +55,7 @@ type Herder struct {
 	lastCompletedGen int
 	lastOwners       owners
 	protocol         Protocol
+	mixedUntil       time.Time // after refusing to lead a mixed group, stay out until then
 	running          map[string]*runningConnector
 	reconfigure      map[string]bool // connectors whose task configs must be regenerated
 	restartQueue     chan restartRequest
@@ -165,8 +166,8 @@ func (h *Herder) Run(ctx context.Context) error {
 		if h.rejoinTimer != nil {
 			timerC = h.rejoinTimer.C
 		}
-		if h.needJoin && timerC == nil {
-			continue
+		if h.needJoin && timerC == nil && ctx.Err() == nil {
+			continue // join again at once
 		}
 		select {
 		case <-ctx.Done():
@@ -174,7 +175,7 @@ func (h *Herder) Run(ctx context.Context) error {
 			h.shutdown()
 			return nil
 		case <-h.member.RejoinNeeded():
-			h.needJoin = true
+			h.needJoin = time.Now().After(h.mixedUntil)
 		case <-timerC:
 			h.rejoinTimer = nil
 			h.needJoin = true
