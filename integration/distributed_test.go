@@ -397,3 +397,39 @@ func TestForeignConfigRecordsAreSkipped(t *testing.T) {
 		}
 	}
 }
+
+// TestInternalRequestsAreSigned: the internal task-config endpoint refuses unsigned (400)
+// and badly signed (403) requests, as Kafka's KIP-507 does under the sessioned protocol.
+func TestInternalRequestsAreSigned(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	w := startWorker(t, ctx, nil)
+	input := t.TempDir() + "/in.txt"
+	appendFile(t, input, "x\n")
+	createConnector(t, w.URL, "signed", map[string]string{"connector.class": "FileStreamSource", "file": input, "topic": fmt.Sprintf("it-signed-%d", time.Now().UnixNano())})
+	waitConnectorState(ctx, t, w.URL, "signed", "RUNNING") // the leader has written its session key by now
+	for _, tc := range []struct {
+		name string
+		hdr  map[string]string
+		code int
+		want string
+	}{
+		{"unsigned", nil, 400, "Internal request missing required signature"},
+		{"bad signature", map[string]string{"X-Connect-Authorization": "AAAA", "X-Connect-Request-Signature-Algorithm": "HmacSHA256"}, 403, "Internal request contained invalid signature."},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, w.URL+"/connectors/signed/tasks", strings.NewReader(`[{"task.class":"x"}]`))
+		req.Header.Set("Content-Type", "application/json")
+		for k, v := range tc.hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := httpClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.code || !strings.Contains(string(b), tc.want) {
+			t.Errorf("%s: %d %s, want %d %q", tc.name, resp.StatusCode, b, tc.code, tc.want)
+		}
+	}
+}

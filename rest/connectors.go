@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -484,8 +485,8 @@ func normStatus(st *runtime.ConnectorStateInfo) *runtime.ConnectorStateInfo {
 }
 
 // putTaskConfigs is the internal POST /connectors/{c}/tasks (InternalConnectResource): the
-// worker running a connector sends the leader its new task configs, a JSON array of maps.
-// Request signing (KIP-507) is not checked yet.
+// worker running a connector sends the leader its new task configs, a JSON array of maps,
+// signed as KIP-507 describes (the herder verifies the signature).
 func (s *Server) putTaskConfigs(r *http.Request) (int, any, error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 	if err != nil {
@@ -495,7 +496,15 @@ func (s *Server) putTaskConfigs(r *http.Request) (int, any, error) {
 	if err := json.Unmarshal(body, &cfgs); err != nil {
 		return 0, nil, &Error{Code: http.StatusBadRequest, Message: "Malformed task configs: " + err.Error()}
 	}
-	if err := s.cfg.Herder.PutTaskConfigs(r.Context(), pathParam(r, "connector"), cfgs); err != nil {
+	var sig *runtime.InternalSignature
+	if auth := r.Header.Get("X-Connect-Authorization"); auth != "" || r.Header.Get("X-Connect-Request-Signature-Algorithm") != "" {
+		raw, err := base64.StdEncoding.DecodeString(auth)
+		if err != nil {
+			return 0, nil, &Error{Code: http.StatusBadRequest, Message: "Internal request contained an invalid signature header"}
+		}
+		sig = &runtime.InternalSignature{Algorithm: r.Header.Get("X-Connect-Request-Signature-Algorithm"), Signature: raw, Body: body}
+	}
+	if err := s.cfg.Herder.PutTaskConfigs(r.Context(), pathParam(r, "connector"), cfgs, sig); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil

@@ -65,7 +65,8 @@ type Herder interface {
 	AlterConnectorOffsets(ctx context.Context, name string, offsets []ConnectorOffset) (string, error)
 	// PutTaskConfigs is the internal POST /connectors/{c}/tasks: the worker running a
 	// connector sends its new task configs to the leader, which writes them.
-	PutTaskConfigs(ctx context.Context, name string, cfgs []map[string]string) error
+	// sig is the request's KIP-507 signature (nil when the headers are absent).
+	PutTaskConfigs(ctx context.Context, name string, cfgs []map[string]string, sig *InternalSignature) error
 
 	// ResetConnectorOffsets tombstones every offset of a STOPPED connector.
 	ResetConnectorOffsets(ctx context.Context, name string) (string, error)
@@ -244,4 +245,13 @@ func itoa(n int) string {
 		b[i] = '-'
 	}
 	return string(b[i:])
+}
+
+// InternalSignature is the KIP-507 signature of an internal request: the
+// X-Connect-Request-Signature-Algorithm header, the decoded X-Connect-Authorization header,
+// and the raw body it signs.
+type InternalSignature struct {
+	Algorithm string
+	Signature []byte
+	Body      []byte
 }

@@ -120,6 +120,6 @@ func (UnimplementedHerder) ValidateConnectorConfig(_ context.Context, _ map[stri
 func errNotImplemented() error { return Errorf(KindInternal, "not implemented yet") }
 
 // PutTaskConfigs is not implemented yet.
-func (UnimplementedHerder) PutTaskConfigs(_ context.Context, _ string, _ []map[string]string) error {
+func (UnimplementedHerder) PutTaskConfigs(_ context.Context, _ string, _ []map[string]string, _ *InternalSignature) error {
 	return errNotImplemented()
 }

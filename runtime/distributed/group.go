@@ -159,6 +159,7 @@ func (h *Herder) rebalance(ctx context.Context) error {
 	}
 	a := rb.Assignment
 	h.protocol = rb.Protocol
+	h.protocolV.Store(int32(rb.Protocol.Version()))
 	h.generation = int(rb.Generation)
 	if a.Failed() {
 		// CONFIG_MISMATCH: the leader was behind some member; everyone reads to the end.
@@ -231,6 +232,7 @@ func (h *Herder) rebalance(ctx context.Context) error {
 	h.reconcile(ctx)
 	if rb.IsLeader() {
 		h.leaderAfterAssign(ctx)
+		h.ensureSessionKey(ctx)
 	}
 	if !h.ready.Load() {
 		h.ready.Store(true)
@@ -414,6 +416,9 @@ func (h *Herder) writeTaskConfigs(ctx context.Context, name string, cfgs []map[s
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "kafka-connect")
+	for k, v := range h.sign(body) {
+		req.Header[k] = v
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("sending task configs of %s to the leader: %w", name, err)

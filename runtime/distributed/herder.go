@@ -43,9 +43,10 @@ type Herder struct {
 	started chan struct{} // closed once the stores are read and the loop runs
 	writeMu sync.Mutex    // serialises config writes that check-then-write (create, patch)
 
-	member   Membership
-	assignor *Assignor
-	leader   atomic.Pointer[leaderInfo] // current generation, for REST goroutines
+	member    Membership
+	assignor  *Assignor
+	leader    atomic.Pointer[leaderInfo] // current generation, for REST goroutines
+	protocolV atomic.Int32               // the generation's protocol version (-1 before a join)
 
 	// Owned by the loop goroutine.
 	alloc            allocation // what the group assigned to this worker

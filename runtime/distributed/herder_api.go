@@ -261,7 +261,10 @@ func (h *Herder) routeToOwner(li *leaderInfo, ownerURL string) error {
 
 // PutTaskConfigs implements runtime.Herder: the internal POST /connectors/{c}/tasks, which
 // the worker running a connector uses to have the leader write its new task configs.
-func (h *Herder) PutTaskConfigs(ctx context.Context, name string, cfgs []map[string]string) error {
+func (h *Herder) PutTaskConfigs(ctx context.Context, name string, cfgs []map[string]string, sig *runtime.InternalSignature) error {
+	if err := h.verify(sig); err != nil {
+		return err
+	}
 	if err := h.requireLeader(); err != nil {
 		return err
 	}

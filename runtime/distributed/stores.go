@@ -114,6 +114,7 @@ func (s *stores) stop() {
 // snapshot is an immutable view of the config topic.
 type snapshot struct {
 	offset       int64 // next config-topic offset to read; -1 before anything was read
+	sessionKey   *storage.SessionKey
 	configs      map[string]map[string]string
 	targets      map[string]string
 	tasks        map[string][]map[string]string
@@ -129,7 +130,7 @@ func (s *snapshot) target(name string) runtime.TargetState {
 
 func (s *stores) snapshot() *snapshot {
 	cs := s.configs.Snapshot()
-	out := &snapshot{offset: cs.Offset, configs: cs.ConnectorConfigs, targets: cs.TargetStates, tasks: cs.TaskConfigs, inconsistent: map[string]bool{}}
+	out := &snapshot{offset: cs.Offset, sessionKey: cs.SessionKey, configs: cs.ConnectorConfigs, targets: cs.TargetStates, tasks: cs.TaskConfigs, inconsistent: map[string]bool{}}
 	for n := range cs.Inconsistent {
 		out.inconsistent[n] = true
 	}
@@ -137,6 +138,10 @@ func (s *stores) snapshot() *snapshot {
 }
 
 func (s *stores) readToEnd(ctx context.Context) error { return s.configs.ReadToEnd(ctx) }
+
+func (s *stores) putSessionKey(ctx context.Context, k storage.SessionKey) error {
+	return s.configs.PutSessionKey(ctx, k)
+}
 
 func (s *stores) putConnectorConfig(ctx context.Context, name string, cfg map[string]string, target string) error {
 	return s.configs.PutConnectorConfig(ctx, name, cfg, target)
