@@ -150,6 +150,8 @@ func (h *Herder) Run(ctx context.Context) error {
 	defer h.stores.stop()
 	h.log.Info("herder started; joining the group", "worker_id", h.workerID, "group_id", h.w.Config().Values.String(runtime.KeyGroupID))
 	h.lastShape = shapeOf(h.stores.snapshot())
+	keyCheck := time.NewTicker(time.Minute) // the leader rotates the session key after its TTL
+	defer keyCheck.Stop()
 	backoff := 100 * time.Millisecond
 	for {
 		if h.needJoin && ctx.Err() == nil {
@@ -182,6 +184,10 @@ func (h *Herder) Run(ctx context.Context) error {
 			h.needJoin = true
 		case req := <-h.restartQueue:
 			req.done <- h.handleRestart(req)
+		case <-keyCheck.C:
+			if h.leader.Load().isLeader() {
+				h.ensureSessionKey(ctx)
+			}
 		case <-h.wake:
 			if !sameShape(shapeOf(h.stores.snapshot()), h.lastShape) {
 				h.needJoin = true // a connector or task set changed: the leader reassigns
