@@ -84,8 +84,8 @@ var WorkerConfigDef = &connector.ConfigDef{Keys: []connector.ConfigKey{
 		Doc: "Compatibility mode for the Connect group protocol."},
 	{Name: KeyScheduledRebalanceDelay, Type: connector.ConfigInt, Default: "300000", Validate: connector.AtLeast(0), Importance: connector.Low,
 		Doc: "How long the leader holds a departed worker's connectors and tasks before reassigning them."},
-	{Name: "exactly.once.source.support", Type: connector.ConfigString, Default: "disabled", Validate: connector.OneOf("disabled", "preparing", "enabled"), Importance: connector.High,
-		Doc: "Whether to enable exactly-once support for source connectors."},
+	{Name: "exactly.once.source.support", Type: connector.ConfigString, Default: "disabled", Validate: exactlyOnceNotYet, Importance: connector.High,
+		Doc: "Whether to enable exactly-once support for source connectors. Tributary supports only \"disabled\" so far (at-least-once delivery)."},
 	{Name: "inter.worker.key.generation.algorithm", Type: connector.ConfigString, Default: "HmacSHA256", Importance: connector.Low,
 		Doc: "The algorithm used to generate session keys for internal request signing."},
 	{Name: "inter.worker.key.size", Type: connector.ConfigInt, Importance: connector.Low,
@@ -159,6 +159,18 @@ var WorkerConfigDef = &connector.ConfigDef{Keys: []connector.ConfigKey{
 	{Name: "metadata.recovery.strategy", Type: connector.ConfigString, Default: "rebootstrap", Validate: connector.OneOf("none", "rebootstrap"), Importance: connector.Low,
 		Doc: "What clients do when no known broker is available."},
 }}
+
+// exactlyOnceNotYet accepts Kafka's values but refuses the ones Tributary cannot honour yet,
+// rather than silently running without exactly-once guarantees.
+func exactlyOnceNotYet(v any) error {
+	if err := connector.OneOf("disabled", "preparing", "enabled")(v); err != nil {
+		return err
+	}
+	if s, _ := v.(string); !strings.EqualFold(s, "disabled") {
+		return fmt.Errorf("exactly-once source support is not implemented yet; use disabled")
+	}
+	return nil
+}
 
 func nullOr(v connector.Validator) connector.Validator {
 	return func(x any) error {

@@ -46,6 +46,7 @@ func TestWorkerConfigErrorsNameTheKey(t *testing.T) {
 		{set: "listeners=tcp://x:1", want: `configuration listeners: listener "tcp://x:1" is not of the form`},
 		{set: "connect.protocol=fast", want: "Invalid value fast for configuration connect.protocol"},
 		{set: "rest.advertised.port=70000", want: "Value must be no more than 65535"},
+		{set: "exactly.once.source.support=enabled", want: "exactly-once source support is not implemented yet"},
 	} {
 		p := baseProps()
 		delete(p, tc.del)

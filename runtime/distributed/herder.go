@@ -52,6 +52,7 @@ type Herder struct {
 	alloc            allocation // what the group assigned to this worker
 	needJoin         bool
 	rejoinTimer      *time.Timer
+	retryTimer       *time.Timer
 	lastShape        map[string]int
 	lastCompletedGen int
 	lastOwners       owners
@@ -165,9 +166,12 @@ func (h *Herder) Run(ctx context.Context) error {
 				backoff = 100 * time.Millisecond
 			}
 		}
-		var timerC <-chan time.Time
+		var timerC, retryC <-chan time.Time
 		if h.rejoinTimer != nil {
 			timerC = h.rejoinTimer.C
+		}
+		if h.retryTimer != nil {
+			retryC = h.retryTimer.C
 		}
 		if h.needJoin && timerC == nil && ctx.Err() == nil {
 			continue // join again at once
@@ -184,6 +188,9 @@ func (h *Herder) Run(ctx context.Context) error {
 			h.needJoin = true
 		case req := <-h.restartQueue:
 			req.done <- h.handleRestart(req)
+		case <-retryC:
+			h.retryTimer = nil
+			h.reconcile(ctx)
 		case <-keyCheck.C:
 			if h.leader.Load().isLeader() {
 				h.ensureSessionKey(ctx)
@@ -316,7 +323,7 @@ func (h *Herder) reconcileConnector(ctx context.Context, name string, snap *snap
 			if err := h.writeTaskConfigs(ctx, name, plain); err != nil {
 				h.log.Error("writing task configs failed; will retry", "connector", name, "error", err)
 				h.reconfigure[name] = true
-				h.scheduleRejoinIfIdle(time.Second)
+				h.retryLater(time.Second)
 			}
 		}
 	}
@@ -369,10 +376,10 @@ func (h *Herder) reconcileConnector(ctx context.Context, name string, snap *snap
 	}
 }
 
-// scheduleRejoinIfIdle arms the loop's timer (it wakes the loop) unless one is armed.
-func (h *Herder) scheduleRejoinIfIdle(d time.Duration) {
-	if h.rejoinTimer == nil {
-		h.rejoinTimer = time.NewTimer(d)
+// retryLater reconciles again after d (a failed task-config write), unless a retry is armed.
+func (h *Herder) retryLater(d time.Duration) {
+	if h.retryTimer == nil {
+		h.retryTimer = time.NewTimer(d)
 	}
 }
 
