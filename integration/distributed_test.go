@@ -130,15 +130,24 @@ func TestDistributedClusterSharesAndSurvives(t *testing.T) {
 	if len(perWorker) != 3 || spread(perWorker) > 1 || spread(connPerWorker) > 1 {
 		t.Errorf("uneven assignment: tasks %v, connectors %v", perWorker, connPerWorker)
 	}
-	// Every worker answers every GET identically.
+	// Every worker answers every GET identically (status comes from each worker's copy of
+	// the status topic, so allow it a moment to catch up, as with Kafka Connect).
 	for _, c := range connectors {
-		var first string
-		for i, w := range workers {
-			b := string(getJSON(t, w.URL+"/connectors/"+c+"/status", nil))
-			if i == 0 {
-				first = b
-			} else if b != first {
-				t.Errorf("%s status differs between workers:\n  %s\n  %s", c, first, b)
+		for _, path := range []string{"/connectors/" + c + "/status", "/connectors/" + c, "/connectors/" + c + "/tasks"} {
+			var answers []string
+			same := false
+			for deadline := time.Now().Add(10 * time.Second); !same && time.Now().Before(deadline); {
+				answers = answers[:0]
+				for _, w := range workers {
+					answers = append(answers, string(getJSON(t, w.URL+path, nil)))
+				}
+				same = answers[0] != "" && answers[0] == answers[1] && answers[1] == answers[2]
+				if !same {
+					<-time.After(100 * time.Millisecond)
+				}
+			}
+			if !same {
+				t.Errorf("GET %s differs between workers:\n  %s", path, strings.Join(answers, "\n  "))
 			}
 		}
 	}
