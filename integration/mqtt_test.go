@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,7 +65,7 @@ func mqttClient(ctx context.Context, t *testing.T, addr string, tlsCfg *tls.Conf
 	}
 	msgs := make(chan *paho.Publish, 16)
 	c := paho.NewClient(paho.ClientConfig{
-		Conn: conn,
+		Conn: &packetConn{Conn: conn},
 		OnPublishReceived: []func(paho.PublishReceived) (bool, error){func(pr paho.PublishReceived) (bool, error) {
 			msgs <- pr.Packet
 			return true, nil
@@ -168,4 +169,47 @@ func TestMosquittoRejectsBadCredentials(t *testing.T) {
 		}
 		t.Logf("rejected as expected: %v", err)
 	})
+}
+
+// packetConn hands each complete MQTT packet to the connection in one Write. paho.golang
+// writes a packet in several Write calls (fixed header, then the rest) from more than one
+// goroutine, with no write lock; on Mosquitto 2.0's TLS listener that intermittently ends in
+// "disconnected due to malformed packet". Buffering until a whole packet is there makes every
+// packet one TLS record and one atomic write.
+type packetConn struct {
+	net.Conn
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (c *packetConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.buf = append(c.buf, p...)
+	for {
+		n := mqttPacketLen(c.buf)
+		if n == 0 {
+			return len(p), nil
+		}
+		if _, err := c.Conn.Write(c.buf[:n]); err != nil {
+			return 0, err
+		}
+		c.buf = c.buf[n:]
+	}
+}
+
+// mqttPacketLen is the length of the complete MQTT packet at the start of b, or 0.
+func mqttPacketLen(b []byte) int {
+	remaining, mult := 0, 1
+	for i := 1; i < len(b) && i <= 4; i++ {
+		remaining += int(b[i]&0x7f) * mult
+		if b[i]&0x80 == 0 {
+			if total := 1 + i + remaining; len(b) >= total {
+				return total
+			}
+			return 0
+		}
+		mult *= 128
+	}
+	return 0
 }
