@@ -91,7 +91,7 @@ func TestMembershipJavaInterop(t *testing.T) {
 			t.Fatalf("group oracle-connect is not Stable with members (state %q, error %d, %d members): is the Connect oracle running (integration/stack/status)?",
 				group.State, group.ErrorCode, len(group.Members))
 		}
-		time.Sleep(500 * time.Millisecond)
+		<-time.After(500 * time.Millisecond) // poll interval
 	}
 	if group.ProtocolType != ConnectProtocolType || group.Protocol != string(ProtocolSessioned) {
 		t.Fatalf("oracle-connect: protocol type %q, protocol %q; want connect/sessioned", group.ProtocolType, group.Protocol)

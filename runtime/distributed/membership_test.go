@@ -260,7 +260,7 @@ func waitConverged(t *testing.T, ws []*testWorker, timeout time.Duration) stable
 			}
 			t.Fatalf("the %d workers did not agree on a generation within %v: %s", len(ws), timeout, strings.Join(states, "; "))
 		}
-		time.Sleep(20 * time.Millisecond)
+		<-time.After(20 * time.Millisecond) // poll interval
 	}
 }
 
