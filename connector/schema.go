@@ -247,20 +247,14 @@ func ValidateValue(field string, s *Schema, v any) error {
 			case map[string]any:
 				ok = true
 				for k, e := range m {
-					if err := ValidateValue(field, s.KeySchema, k); err != nil {
-						return err
-					}
-					if err := ValidateValue(field, s.ValueSchema, e); err != nil {
+					if err := validateEntry(field, s, k, e); err != nil {
 						return err
 					}
 				}
 			case map[any]any:
 				ok = true
 				for k, e := range m {
-					if err := ValidateValue(field, s.KeySchema, k); err != nil {
-						return err
-					}
-					if err := ValidateValue(field, s.ValueSchema, e); err != nil {
+					if err := validateEntry(field, s, k, e); err != nil {
 						return err
 					}
 				}
@@ -283,4 +277,12 @@ func ValidateValue(field string, s *Schema, v any) error {
 		return DataErrorf("%s", what)
 	}
 	return nil
+}
+
+// validateEntry checks one map entry against a map schema's key and value schemas.
+func validateEntry(field string, s *Schema, k, v any) error {
+	if err := ValidateValue(field, s.KeySchema, k); err != nil {
+		return err
+	}
+	return ValidateValue(field, s.ValueSchema, v)
 }

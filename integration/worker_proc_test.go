@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -167,6 +166,3 @@ func waitConnectorState(ctx context.Context, t *testing.T, base, name, state str
 	t.Fatalf("connector %s on %s never reached %s (last %q)", name, base, state, last)
 	return ""
 }
-
-// containsLine reports whether s contains want (traces carry stack lines after it).
-func containsLine(s, want string) bool { return strings.Contains(s, want) }

@@ -293,7 +293,6 @@ func (c *WorkerConfig) WorkerID() string {
 var javaToLibrdkafka = map[string]string{
 	"sasl.mechanism":          "sasl.mechanisms",
 	"ssl.truststore.location": "ssl.ca.location",
-	"ssl.keystore.location":   "ssl.keystore.location",
 }
 
 // ClientConfig returns the librdkafka settings for a client built from this worker's

@@ -464,22 +464,6 @@ func (w *Worker) StopTasks(ids []TaskID) {
 	}
 }
 
-// TaskDone reports whether a task started on this worker has ended by itself (failed).
-func (w *Worker) TaskDone(id TaskID) bool {
-	w.mu.Lock()
-	t, ok := w.tasks[id]
-	w.mu.Unlock()
-	if !ok {
-		return true
-	}
-	select {
-	case <-t.done:
-		return true
-	default:
-		return false
-	}
-}
-
 // StopAll stops every task and connector (worker shutdown).
 func (w *Worker) StopAll() {
 	w.StopTasks(w.RunningTasks())

@@ -72,7 +72,6 @@ type runningConnector struct {
 	instance bool                     // the connector instance runs here
 	tasks    map[int]connector.Config // task id → config it was started with
 	failed   bool
-	started  time.Time
 }
 
 type restartRequest struct {
@@ -232,7 +231,7 @@ func (h *Herder) reconcile(ctx context.Context) {
 		}
 		h.stopConnectorAndTasks(name, rc)
 		delete(h.running, name)
-		h.stores.deleteStatuses(ctx, name, snap)
+		h.stores.deleteStatuses(ctx, name)
 		if h.metrics != nil {
 			h.metrics.RemoveConnector(name)
 		}
@@ -275,7 +274,7 @@ func (h *Herder) reconcileConnector(ctx context.Context, name string, snap *snap
 		rc = nil
 	}
 	if rc == nil {
-		rc = &runningConnector{cfg: cfg, target: target, tasks: map[int]connector.Config{}, started: time.Now()}
+		rc = &runningConnector{cfg: cfg, target: target, tasks: map[int]connector.Config{}}
 		h.running[name] = rc
 	}
 

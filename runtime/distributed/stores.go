@@ -233,7 +233,7 @@ func (s *stores) deleteTaskStatus(ctx context.Context, id runtime.TaskID) {
 }
 
 // deleteStatuses removes a deleted connector's status records (connector, tasks, topics).
-func (s *stores) deleteStatuses(ctx context.Context, name string, _ *snapshot) {
+func (s *stores) deleteStatuses(ctx context.Context, name string) {
 	for _, t := range s.statuses.Tasks(name) {
 		s.deleteTaskStatus(ctx, runtime.TaskID{Connector: name, Task: t.Task})
 	}
