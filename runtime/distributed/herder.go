@@ -43,6 +43,9 @@ type Herder struct {
 	started chan struct{} // closed once the stores are read and the loop runs
 	writeMu sync.Mutex    // serialises config writes that check-then-write (create, patch)
 
+	reconfMu      sync.Mutex      // guards reconfPending
+	reconfPending map[string]bool // connectors that asked for new task configs
+
 	member    Membership
 	assignor  *Assignor
 	leader    atomic.Pointer[leaderInfo] // current generation, for REST goroutines
@@ -104,6 +107,7 @@ func New(cfg Config) (*Herder, error) {
 		wake:             make(chan struct{}, 1),
 		running:          map[string]*runningConnector{},
 		reconfigure:      map[string]bool{},
+		reconfPending:    map[string]bool{},
 		restartQueue:     make(chan restartRequest, 64),
 		generation:       1,
 		started:          make(chan struct{}),
@@ -223,6 +227,7 @@ func (h *Herder) shutdown() {
 
 // reconcile makes what runs on this worker match the config topic.
 func (h *Herder) reconcile(ctx context.Context) {
+	h.takeReconfigurations()
 	snap := h.stores.snapshot()
 	// Connectors that were deleted.
 	for name, rc := range h.running {
@@ -415,18 +420,29 @@ func (h *Herder) restartFromRecord(name string, includeTasks, onlyFailed bool) {
 	}
 }
 
+// requestReconfiguration is a connector's RequestTaskReconfiguration. It may be called from
+// any goroutine, the loop's included (inside Start), so it only records the request and
+// wakes the loop, which regenerates the task configs in reconcile.
 func (h *Herder) requestReconfiguration(name string) {
-	h.restartQueue <- restartRequest{connector: name, task: -2, done: make(chan error, 1)}
+	h.reconfMu.Lock()
+	h.reconfPending[name] = true
+	h.reconfMu.Unlock()
+	h.poke()
 }
 
-// handleRestart runs a restart on the loop goroutine. task -2 is a reconfiguration request.
+// takeReconfigurations moves pending reconfiguration requests to the loop's set.
+func (h *Herder) takeReconfigurations() {
+	h.reconfMu.Lock()
+	defer h.reconfMu.Unlock()
+	for name := range h.reconfPending {
+		h.reconfigure[name] = true
+	}
+	clear(h.reconfPending)
+}
+
+// handleRestart runs a restart on the loop goroutine.
 func (h *Herder) handleRestart(req restartRequest) error {
 	rc := h.running[req.connector]
-	if req.task == -2 {
-		h.reconfigure[req.connector] = true
-		h.poke()
-		return nil
-	}
 	if rc == nil {
 		if req.fromRecord {
 			return nil // nothing of this connector runs here
