@@ -41,6 +41,10 @@ type Plugin struct {
 	NewPredicate       func() connector.Predicate
 	NewConverter       func() connector.Converter
 	NewHeaderConverter func() connector.HeaderConverter
+	// ClassNameOnly plugins answer only to their full class name, so a compatibility
+	// registration (e.g. Confluent's class name for our MQTT connector) leaves the short
+	// aliases to the primary plugin instead of making them ambiguous.
+	ClassNameOnly bool
 }
 
 // Plugins is the plugin registry, keyed by Java class name. Kafka Connect also accepts a
@@ -97,7 +101,7 @@ func (p *Plugins) Lookup(name string, kind PluginKind) (*Plugin, error) {
 	}
 	var matches []*Plugin
 	for _, pl := range p.byClass {
-		if !pl.serves(kind) {
+		if !pl.serves(kind) || pl.ClassNameOnly {
 			continue
 		}
 		for _, a := range aliases(pl.Class, kind) {

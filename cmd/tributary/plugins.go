@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/tributary-connect/tributary/connector"
 	"github.com/tributary-connect/tributary/connector/file"
+	"github.com/tributary-connect/tributary/connector/mqtt"
 	"github.com/tributary-connect/tributary/converters"
 	"github.com/tributary-connect/tributary/examples/sequence"
 	"github.com/tributary-connect/tributary/runtime"
@@ -13,6 +14,11 @@ import (
 func newPlugins() *runtime.Plugins {
 	p := runtime.NewPlugins()
 	p.Register(runtime.Plugin{Class: file.SourceConnectorClass, Kind: runtime.KindSource, Version: file.Version, NewConnector: file.NewSourceConnector})
+	p.Register(runtime.Plugin{Class: mqtt.ConnectorClass, Kind: runtime.KindSource, Version: mqtt.Version, NewConnector: mqtt.NewSourceConnector})
+	p.Register(runtime.Plugin{
+		Class: mqtt.ConfluentConnectorClass, Kind: runtime.KindSource, Version: mqtt.Version,
+		NewConnector: mqtt.NewConfluentSourceConnector, ClassNameOnly: true,
+	})
 	p.Register(runtime.Plugin{Class: sequence.ConnectorClass, Kind: runtime.KindSource, Version: sequence.Version, NewConnector: sequence.NewSourceConnector})
 
 	for class, newFn := range map[string]func() connector.Converter{
