@@ -13,7 +13,7 @@ func TestTopicTemplate(t *testing.T) {
 		{template: "iot.{1}.{3}", mqttTopic: "plant/line4/temp", want: "iot.plant.temp"},
 		{template: "{topic}", mqttTopic: "sensors/room 1/t°", want: "sensors.room_1.t__"},
 		{template: "x.{2}", mqttTopic: "a/b+c", want: "x.b_c"},
-		{template: "x{4}", mqttTopic: "a/b", want: "x"},       // a missing level renders empty
+		{template: "x{4}", mqttTopic: "a/b", want: "x"},            // a missing level renders empty
 		{template: "{1}", mqttTopic: "/leading", wantErr: "empty"}, // the first level is empty
 		{template: "{2}", mqttTopic: "a/..", wantErr: "illegal"},
 		{template: strings.Repeat("t", 300), mqttTopic: "a", want: strings.Repeat("t", maxTopicLen)},
