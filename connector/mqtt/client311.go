@@ -83,7 +83,7 @@ func (c *client311) connect(ctx context.Context) error {
 		}
 		if time.Now().After(deadline) {
 			c.cancel()
-			return fmt.Errorf("MQTT client %s could not connect to %s within %s (%s): last error: %v",
+			return fmt.Errorf("MQTT client %s could not connect to %s within %s (%s): last error: %w",
 				s.taskClientID, serverList(s.servers), s.maxRetry, MaxRetryTimeConfig, err)
 		}
 		c.t.log.Warn("connecting to the MQTT broker failed; retrying", "error", err)

@@ -115,7 +115,7 @@ func (c *client5) awaitFirst(ctx context.Context) error {
 		last := c.lastErr
 		c.mu.Unlock()
 		c.disconnect(ctx)
-		return fmt.Errorf("MQTT client %s could not connect to %s within %s (%s): last error: %v",
+		return fmt.Errorf("MQTT client %s could not connect to %s within %s (%s): last error: %w",
 			c.t.s.taskClientID, serverList(c.t.s.servers), c.t.s.maxRetry, MaxRetryTimeConfig, last)
 	}
 }

@@ -396,7 +396,7 @@ func parseServerURIs(list []string) ([]*url.URL, error) {
 		raw = strings.TrimSpace(raw)
 		u, err := url.Parse(raw)
 		if err != nil {
-			return nil, fmt.Errorf("%q is not a URI: %v", raw, err)
+			return nil, fmt.Errorf("%q is not a URI: %w", raw, err)
 		}
 		switch strings.ToLower(u.Scheme) {
 		case "tcp", "mqtt", "ssl", "mqtts", "tls", "ws", "wss":
@@ -434,7 +434,7 @@ func validTopicFilters(v any) error {
 	}
 	for _, f := range l {
 		if err := validFilter(strings.TrimSpace(f)); err != nil {
-			return fmt.Errorf("%q: %v", f, err)
+			return fmt.Errorf("%q: %w", f, err)
 		}
 	}
 	return nil

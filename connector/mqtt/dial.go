@@ -54,7 +54,7 @@ func (d dialer) dialWebSocket(ctx context.Context, u *url.URL) (net.Conn, error)
 	if strings.EqualFold(u.Scheme, "wss") {
 		opts.HTTPClient = &http.Client{Transport: &http.Transport{TLSClientConfig: d.tlsConfig()}}
 	}
-	c, _, err := websocket.Dial(ctx, u.String(), opts)
+	c, _, err := websocket.Dial(ctx, u.String(), opts) //nolint:bodyclose // coder/websocket: "You never need to close resp.Body yourself"
 	if err != nil {
 		return nil, err
 	}

@@ -1,11 +1,21 @@
 # shellcheck shell=bash
-# lib.sh — shared functions of the test stack scripts (up, down, status); sourced, never run.
+# lib.sh — shared functions of the test stack scripts (up, down, status, restart-mosquitto);
+# sourced, never run.
 #
 # The stack: Apache Kafka (KRaft, single node), a Kafka Connect distributed worker, Mosquitto
-# (four listeners: plain, TLS, mTLS, username/password) and Apicurio Registry (ccompat API), all
-# on 127.0.0.1 only. Versions are pinned in versions.env. Maven artifacts live in ~/.m2 (the shared
-# download cache); everything else (classpath file, extracted Apicurio, certificates, configs,
-# data, logs, pid files, the env file) lives under <repo>/.stack/.
+# (five listeners: plain, TLS, mTLS, username/password, WebSockets) and Apicurio Registry
+# (ccompat API), all on 127.0.0.1 only. Versions are pinned in versions.env. Maven artifacts live
+# in ~/.m2 (the shared download cache); everything else (classpath file, extracted Apicurio,
+# certificates, configs, data, logs, pid files, the env file) lives under <repo>/.stack/.
+#
+# The scripts: `up` installs and starts what is not running (and restarts Mosquitto when its
+# config changed), `down` stops everything, `status` reports, and `restart-mosquitto` restarts
+# Mosquitto alone, gracefully (SIGTERM, wait, start with the same config, wait for every
+# listener), so that tests can check that queued messages and persistent sessions survive a
+# broker restart; .stack/env exports its path as TRIBUTARY_TEST_MQTT_RESTART, and the pid files of
+# Mosquitto and Kafka as TRIBUTARY_TEST_MQTT_PIDFILE / TRIBUTARY_TEST_KAFKA_PIDFILE (tests may
+# SIGSTOP/SIGCONT Kafka to simulate an outage; stop_services sends SIGCONT after SIGTERM so that
+# `down` still stops a Kafka a test left stopped).
 
 STACK_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(cd "$STACK_SRC/../.." && pwd -P)"
@@ -36,6 +46,7 @@ MQTT_PORT=11883
 MQTT_TLS_PORT=18883
 MQTT_MTLS_PORT=18884
 MQTT_AUTH_PORT=11884
+MQTT_WS_PORT=11885 # MQTT over WebSockets (ws://, no TLS, anonymous)
 MQTT_USERNAME=tributary
 MQTT_PASSWORD=tributary-secret
 
@@ -48,6 +59,11 @@ die() {
   exit 1
 }
 now() { date +%s; }
+# elapsed START_NS — seconds since START_NS (a `date +%s%N` value), as 1.234.
+elapsed() {
+  local ms=$((($(date +%s%N) - $1) / 1000000))
+  printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
+}
 
 svc_dir() { printf '%s/%s' "$STACK_DIR" "$1"; }
 svc_pidfile() { printf '%s/%s/pid' "$STACK_DIR" "$1"; }
@@ -65,7 +81,7 @@ svc_ports() {
   case $1 in
   kafka) echo "$KAFKA_PORT $KAFKA_CONTROLLER_PORT" ;;
   connect) echo "$CONNECT_PORT" ;;
-  mosquitto) echo "$MQTT_PORT $MQTT_TLS_PORT $MQTT_MTLS_PORT $MQTT_AUTH_PORT" ;;
+  mosquitto) echo "$MQTT_PORT $MQTT_TLS_PORT $MQTT_MTLS_PORT $MQTT_AUTH_PORT $MQTT_WS_PORT" ;;
   apicurio) echo "$SR_PORT $SR_MGMT_PORT" ;;
   esac
 }
@@ -75,7 +91,7 @@ svc_addr() {
   case $1 in
   kafka) echo "PLAINTEXT $HOST:$KAFKA_PORT (controller $HOST:$KAFKA_CONTROLLER_PORT)" ;;
   connect) echo "http://$HOST:$CONNECT_PORT" ;;
-  mosquitto) echo "tcp://$HOST:$MQTT_PORT ssl://$HOST:$MQTT_TLS_PORT mtls://$HOST:$MQTT_MTLS_PORT auth://$HOST:$MQTT_AUTH_PORT" ;;
+  mosquitto) echo "tcp://$HOST:$MQTT_PORT ssl://$HOST:$MQTT_TLS_PORT mtls://$HOST:$MQTT_MTLS_PORT auth://$HOST:$MQTT_AUTH_PORT ws://$HOST:$MQTT_WS_PORT" ;;
   apicurio) echo "http://$HOST:$SR_PORT/apis/ccompat/v7 (management $HOST:$SR_MGMT_PORT)" ;;
   esac
 }
@@ -184,22 +200,24 @@ wait_ready() {
   done
 }
 
-# stop_services SVC... — SIGTERM to each running service, wait up to 20 s for all, then SIGKILL;
-# removes the pid files. Pids whose command line is not ours are left alone.
+# stop_services SVC... — SIGTERM to each running service (then SIGCONT, in case a test left it
+# SIGSTOPped), wait up to $STOP_GRACE_S (default 20) seconds for all, then SIGKILL; removes the pid
+# files. Pids whose command line is not ours are left alone.
 stop_services() {
-  local svc pid deadline alive
+  local svc pid deadline alive grace=${STOP_GRACE_S:-20}
   local -a pids=()
   for svc in "$@"; do
     pid="$(svc_pid "$svc")"
     if [[ -n $pid ]] && svc_running "$svc"; then
       log "stopping $svc (pid $pid)"
       kill -TERM "$pid" 2>/dev/null || true
+      kill -CONT "$pid" 2>/dev/null || true
       pids+=("$pid")
     elif [[ -n $pid ]]; then
       log "$svc: stale pid file (pid $pid not running or not ours), removing it"
     fi
   done
-  deadline=$(($(now) + 20))
+  deadline=$(($(now) + grace))
   while ((${#pids[@]})); do
     alive=()
     for pid in "${pids[@]}"; do
@@ -208,7 +226,7 @@ stop_services() {
     pids=("${alive[@]+"${alive[@]}"}")
     ((${#pids[@]})) || break
     if (($(now) >= deadline)); then
-      log "still alive after 20 s, sending SIGKILL: ${pids[*]}"
+      log "still alive after $grace s, sending SIGKILL: ${pids[*]}"
       kill -KILL "${pids[@]}" 2>/dev/null || true
       sleep 0.5
       break
@@ -469,6 +487,11 @@ EOF
   write_log4j2 "$d/log4j2.properties" INFO SYSTEM_OUT
 }
 
+MOSQUITTO_CONF="$STACK_DIR/mosquitto/mosquitto.conf"
+# The sha256 of the config the running mosquitto was started with (written by start_mosquitto), so
+# that `up` restarts it when the config changed.
+MOSQUITTO_CONF_STAMP="$STACK_DIR/mosquitto/running-conf.sha256"
+
 write_mosquitto_config() {
   local d="$STACK_DIR/mosquitto"
   mkdir -p "$d/data"
@@ -477,12 +500,11 @@ write_mosquitto_config() {
       die "mosquitto_passwd failed"
   fi
   chmod 600 "$d/passwd"
-  cat >"$d/mosquitto.conf" <<EOF
+  cat >"$MOSQUITTO_CONF.tmp" <<EOF
 # Written by integration/stack (lib.sh): our own mosquitto, run in the foreground as root.
+# Option semantics checked against mosquitto.conf(5) of the Debian package (Mosquitto 2.0.11).
 user root
 per_listener_settings true
-persistence true
-persistence_location $d/data/
 log_dest stdout
 log_type error
 log_type warning
@@ -490,6 +512,31 @@ log_type notice
 log_type information
 log_timestamp_format %Y-%m-%dT%H:%M:%S
 connection_messages true
+
+# Persistence (sessions, subscriptions, queued messages) in data/mosquitto.db. Mosquitto writes
+# the db when it exits on SIGTERM/SIGINT — which is how restart-mosquitto and down stop it, so a
+# graceful restart keeps every queued message and persistent session — and otherwise only every
+# autosave_interval. The stock interval is 1800 s; 10 s bounds what a crash or a SIGKILL (after
+# the stop grace period) can lose. autosave_on_changes false: the interval counts seconds; with
+# true it would count changes (each queued message is one), i.e. a full db write every 10
+# messages at 100k messages — far too often.
+persistence true
+persistence_location $d/data/
+autosave_interval 10
+autosave_on_changes false
+
+# Queue limits, for the at-least-once tests: they kill the worker mid-stream while a publisher
+# keeps publishing 100k QoS 1 messages, and the broker must hold all of them for the offline
+# persistent session. The stock max_queued_messages is 1000 per client, beyond which new messages
+# are silently dropped. 0 means "no maximum" in 2.0.11, but we do not rely on that across
+# versions: an explicit limit of 1,000,000 queued messages per client (an offline session holds
+# exactly that many — measured: the 1,000,001st is dropped; ~390 MB RSS, a 46 MB db that saves
+# in about a second). max_queued_bytes 0 is "no byte limit" (the stock value, spelled out here).
+max_queued_messages 1000000
+max_queued_bytes 0
+# max_inflight_messages is deliberately left at its stock value (20 in 2.0.11): at most 20
+# unacknowledged QoS 1/2 messages out to each client (a v5 client's Receive Maximum may lower
+# it), and the Receive Maximum announced to v5 clients for their own publishes.
 
 # plain
 listener $MQTT_PORT $HOST
@@ -515,7 +562,23 @@ allow_anonymous false
 listener $MQTT_AUTH_PORT $HOST
 allow_anonymous false
 password_file $d/passwd
+
+# MQTT over WebSockets, plain ws:// (libwebsockets is built into Debian's mosquitto). Any request
+# path is accepted (ws://$HOST:$MQTT_WS_PORT and .../mqtt alike); the client offers the "mqtt"
+# subprotocol. socket_domain ipv4 is needed for the bind address to hold: without it
+# libwebsockets opens an IPv6 dual-stack socket and listens on every interface.
+listener $MQTT_WS_PORT $HOST
+protocol websockets
+socket_domain ipv4
+allow_anonymous true
 EOF
+  mv -f "$MOSQUITTO_CONF.tmp" "$MOSQUITTO_CONF"
+}
+
+# True when the running mosquitto was started with the current mosquitto.conf.
+mosquitto_conf_current() {
+  [[ -s $MOSQUITTO_CONF_STAMP && -f $MOSQUITTO_CONF ]] &&
+    [[ "$(cat "$MOSQUITTO_CONF_STAMP")" == "$(sha256sum <"$MOSQUITTO_CONF" | cut -d' ' -f1)" ]]
 }
 
 write_env_file() {
@@ -527,6 +590,7 @@ export TRIBUTARY_TEST_MQTT=tcp://$HOST:$MQTT_PORT
 export TRIBUTARY_TEST_MQTT_TLS=ssl://$HOST:$MQTT_TLS_PORT
 export TRIBUTARY_TEST_MQTT_MTLS=ssl://$HOST:$MQTT_MTLS_PORT
 export TRIBUTARY_TEST_MQTT_AUTH=tcp://$HOST:$MQTT_AUTH_PORT
+export TRIBUTARY_TEST_MQTT_WS=ws://$HOST:$MQTT_WS_PORT
 export TRIBUTARY_TEST_MQTT_USERNAME=$MQTT_USERNAME
 export TRIBUTARY_TEST_MQTT_PASSWORD=$MQTT_PASSWORD
 export TRIBUTARY_TEST_TLS_CA=$(printf '%q' "$CERTS_DIR/ca.crt")
@@ -534,6 +598,9 @@ export TRIBUTARY_TEST_TLS_CLIENT_CERT=$(printf '%q' "$CERTS_DIR/client.crt")
 export TRIBUTARY_TEST_TLS_CLIENT_KEY=$(printf '%q' "$CERTS_DIR/client.key")
 export TRIBUTARY_TEST_TLS_UNTRUSTED_CERT=$(printf '%q' "$CERTS_DIR/untrusted-client.crt")
 export TRIBUTARY_TEST_TLS_UNTRUSTED_KEY=$(printf '%q' "$CERTS_DIR/untrusted-client.key")
+export TRIBUTARY_TEST_MQTT_PIDFILE=$(printf '%q' "$(svc_pidfile mosquitto)")
+export TRIBUTARY_TEST_MQTT_RESTART=$(printf '%q' "$STACK_SRC/restart-mosquitto")
+export TRIBUTARY_TEST_KAFKA_PIDFILE=$(printf '%q' "$(svc_pidfile kafka)")
 export TRIBUTARY_TEST_STACK_DIR=$(printf '%q' "$STACK_DIR")
 EOF
   mv -f "$ENV_FILE.tmp" "$ENV_FILE"
@@ -577,10 +644,16 @@ start_connect() {
     -cp "$cp" org.apache.kafka.connect.cli.ConnectDistributed "$d/connect-distributed.properties"
 }
 
+# Mosquitto logs through stdio to stdout, which is a file here and hence block-buffered: stdbuf
+# makes it line-buffered so that the log is current (stdbuf execs mosquitto: same pid).
 start_mosquitto() {
   local d="$STACK_DIR/mosquitto"
+  local -a cmd=("$(command -v mosquitto)" -c "$MOSQUITTO_CONF")
+  [[ -f $MOSQUITTO_CONF ]] || die "$MOSQUITTO_CONF does not exist: run up first"
+  if command -v stdbuf >/dev/null 2>&1; then cmd=(stdbuf -oL -eL "${cmd[@]}"); fi
   log "starting mosquitto"
-  start_bg mosquitto "$d" "$(command -v mosquitto)" -c "$d/mosquitto.conf"
+  sha256sum <"$MOSQUITTO_CONF" | cut -d' ' -f1 >"$MOSQUITTO_CONF_STAMP"
+  start_bg mosquitto "$d" "${cmd[@]}"
 }
 
 # Apicurio Registry 3.3.x is compiled for Java 21 (class files version 65).

@@ -18,6 +18,7 @@ const (
 	MQTTTLS          = "TRIBUTARY_TEST_MQTT_TLS"           // ssl:// listener, server certificate only
 	MQTTMTLS         = "TRIBUTARY_TEST_MQTT_MTLS"          // ssl:// listener that requires a client certificate
 	MQTTAuth         = "TRIBUTARY_TEST_MQTT_AUTH"          // tcp:// listener that requires username and password
+	MQTTWebSocket    = "TRIBUTARY_TEST_MQTT_WS"            // ws:// listener (MQTT over WebSockets, anonymous)
 	MQTTUsername     = "TRIBUTARY_TEST_MQTT_USERNAME"      // the user the auth listener accepts
 	MQTTPassword     = "TRIBUTARY_TEST_MQTT_PASSWORD"      // its password
 	TLSCA            = "TRIBUTARY_TEST_TLS_CA"             // PEM of the CA that signed the server and client certs
@@ -25,6 +26,9 @@ const (
 	TLSClientKey     = "TRIBUTARY_TEST_TLS_CLIENT_KEY"     // its key
 	TLSUntrustedCert = "TRIBUTARY_TEST_TLS_UNTRUSTED_CERT" // PEM client certificate from another CA
 	TLSUntrustedKey  = "TRIBUTARY_TEST_TLS_UNTRUSTED_KEY"  // its key
+	MQTTPIDFile      = "TRIBUTARY_TEST_MQTT_PIDFILE"       // file holding the pid of the Mosquitto process
+	MQTTRestart      = "TRIBUTARY_TEST_MQTT_RESTART"       // script that restarts Mosquitto gracefully (queued messages and sessions survive) and waits for every listener
+	KafkaPIDFile     = "TRIBUTARY_TEST_KAFKA_PIDFILE"      // file holding the pid of the Kafka broker (SIGSTOP/SIGCONT it to simulate an outage)
 	StackDir         = "TRIBUTARY_TEST_STACK_DIR"          // the stack's working folder (.stack)
 )
 
