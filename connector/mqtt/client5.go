@@ -115,6 +115,9 @@ func (c *client5) awaitFirst(ctx context.Context) error {
 		last := c.lastErr
 		c.mu.Unlock()
 		c.disconnect(ctx)
+		if last == nil {
+			last = errors.New("connected, but the subscription did not complete")
+		}
 		return fmt.Errorf("MQTT client %s could not connect to %s within %s (%s): last error: %w",
 			c.t.s.taskClientID, serverList(c.t.s.servers), c.t.s.maxRetry, MaxRetryTimeConfig, last)
 	}
