@@ -166,7 +166,7 @@ func (c *client311) published(_ pahov3.Client, msg pahov3.Message) {
 	if msg.Qos() > 0 {
 		ack = msg.Ack
 	}
-	c.t.receive(c.ctx, message{
+	c.t.receive(c.ctx, c.t.own, message{
 		topic: msg.Topic(), payload: msg.Payload(), qos: msg.Qos(), retained: msg.Retained(),
 		duplicate: msg.Duplicate(), packetID: msg.MessageID(),
 	}, q, ack)

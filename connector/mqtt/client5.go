@@ -223,7 +223,7 @@ func (c *client5) published(ctx context.Context) func(paho.PublishReceived) (boo
 		if p.Properties != nil {
 			m.headers = func(h *connector.Headers) { propertyHeaders(h, p.Properties) }
 		}
-		c.t.receive(ctx, m, q, ack)
+		c.t.receive(ctx, c.t.own, m, q, ack)
 		return true, nil
 	}
 }

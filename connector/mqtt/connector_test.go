@@ -130,11 +130,11 @@ func TestReceiveBuildsTheRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	task := &sourceTask{s: s, log: hclog.NewNullLogger(), buf: make(chan inbound, 4), fatal: make(chan error, 1),
-		pending: map[*connector.Record]ackRef{}, partition: map[string]any{PartitionClientID: "r-0"}}
-	task.messages.Store(41)
+		pending: map[*connector.Record]ackRef{}, own: &origin{partition: map[string]any{PartitionClientID: "r-0"}}}
+	task.own.messages.Store(41)
 	q := &ackQueue{}
 	acked := 0
-	task.receive(context.Background(), message{
+	task.receive(context.Background(), task.own, message{
 		topic: "plant/line4", payload: []byte("x"), qos: 1, duplicate: true, packetID: 7,
 		headers: func(h *connector.Headers) { h.Add("site", connector.StringSchema, "north") },
 	}, q, func() { acked++ })
@@ -168,7 +168,7 @@ func TestReceiveBuildsTheRecord(t *testing.T) {
 
 	// A topic that renders an illegal Kafka topic fails the task and is not acknowledged.
 	task.s.topic, _ = parseTopicTemplate("{1}")
-	task.receive(context.Background(), message{topic: "/x", qos: 1}, q, func() { acked++ })
+	task.receive(context.Background(), task.own, message{topic: "/x", qos: 1}, q, func() { acked++ })
 	if _, err := task.Poll(context.Background()); err == nil || !strings.Contains(err.Error(), "illegal Kafka topic") {
 		t.Fatalf("Poll error %v", err)
 	}
@@ -182,10 +182,10 @@ func TestRetainedSkipIsAcknowledgedNotForwarded(t *testing.T) {
 		"name": "r", ServerURIConfig: "tcp://b", TopicsConfig: "#", RetainedPolicyConfig: RetainedSkip, BufferEmptyTimeout: "1",
 	})
 	task := &sourceTask{s: s, log: hclog.NewNullLogger(), buf: make(chan inbound, 4), fatal: make(chan error, 1),
-		pending: map[*connector.Record]ackRef{}}
+		pending: map[*connector.Record]ackRef{}, own: &origin{}}
 	q := &ackQueue{}
 	acked := 0
-	task.receive(context.Background(), message{topic: "a", qos: 1, retained: true}, q, func() { acked++ })
+	task.receive(context.Background(), task.own, message{topic: "a", qos: 1, retained: true}, q, func() { acked++ })
 	if recs, err := task.Poll(context.Background()); len(recs) != 0 || err != nil {
 		t.Fatalf("%v %v", recs, err)
 	}

@@ -61,13 +61,16 @@ type sourceTask struct {
 	cl        client
 	buf       chan inbound
 	fatal     chan error
-	partition map[string]any
-	messages  atomic.Int64 // messages received by this client id, offsets included
+	own       *origin // this task's client id
 
+	tc      connector.TaskContext
 	mu      sync.Mutex
 	pending map[*connector.Record]ackRef
 
 	skipped atomic.Int64 // retained messages skipped by policy
+
+	stopDrain context.CancelFunc // ends drainRemoved (task 0 only)
+	drainWG   sync.WaitGroup
 }
 
 func newTask() connector.SourceTask { return &sourceTask{} }
@@ -85,14 +88,9 @@ func (t *sourceTask) Start(ctx context.Context, tc connector.TaskContext, cfg co
 	t.buf = make(chan inbound, s.bufferSize)
 	t.fatal = make(chan error, 1)
 	t.pending = make(map[*connector.Record]ackRef)
-	t.partition = map[string]any{PartitionClientID: s.taskClientID}
-
-	prev, err := tc.Offset(ctx, t.partition)
-	if err != nil {
-		return fmt.Errorf("reading the offset of client id %s: %w", s.taskClientID, err)
-	}
-	if n, ok := prev[OffsetMessages].(int64); ok {
-		t.messages.Store(n)
+	t.tc = tc
+	if t.own, err = t.origin(ctx, s.taskClientID); err != nil {
+		return err
 	}
 
 	var d dialer
@@ -110,6 +108,15 @@ func (t *sourceTask) Start(ctx context.Context, tc connector.TaskContext, cfg co
 		"subscriptions", fmt.Sprint(s.taskSubscribe), "clean_session", s.cleanSession, "qos", s.qos)
 	if err := t.cl.connect(ctx); err != nil {
 		return err
+	}
+	if s.taskIndex == 0 && !s.cleanSession {
+		dctx, cancel := context.WithCancel(ctx)
+		t.stopDrain = cancel
+		t.drainWG.Add(1)
+		go func() {
+			defer t.drainWG.Done()
+			t.drainRemoved(dctx, d)
+		}()
 	}
 	return nil
 }
@@ -157,6 +164,10 @@ func (t *sourceTask) CommitRecord(_ context.Context, r *connector.Record, _ *con
 }
 
 func (t *sourceTask) Stop(ctx context.Context) error {
+	if t.stopDrain != nil {
+		t.stopDrain()
+		t.drainWG.Wait()
+	}
 	if t.cl != nil {
 		t.cl.disconnect(ctx)
 	}
@@ -172,6 +183,30 @@ func (t *sourceTask) fail(err error) {
 	case t.fatal <- err:
 	default:
 	}
+}
+
+// origin is the client id (broker session) messages came from: their source partition,
+// and the count of messages it delivered, which continues from the committed offset.
+type origin struct {
+	clientID  string
+	partition map[string]any
+	messages  atomic.Int64
+	tasks     int64 // the task count recorded in the committed offset (0: none)
+}
+
+func (t *sourceTask) origin(ctx context.Context, clientID string) (*origin, error) {
+	o := &origin{clientID: clientID, partition: map[string]any{PartitionClientID: clientID}}
+	prev, err := t.tc.Offset(ctx, o.partition)
+	if err != nil {
+		return nil, fmt.Errorf("reading the offset of client id %s: %w", clientID, err)
+	}
+	if n, ok := prev[OffsetMessages].(int64); ok {
+		o.messages.Store(n)
+	}
+	if n, ok := prev[OffsetTasks].(int64); ok {
+		o.tasks = n
+	}
+	return o, nil
 }
 
 // message is what a protocol client hands to the task for one PUBLISH.
@@ -190,7 +225,7 @@ type message struct {
 // acknowledgement later (ack is nil for QoS 0). It blocks while the buffer is full, so the
 // client stops reading and the broker holds further messages. It is called from one
 // goroutine per connection, in arrival order.
-func (t *sourceTask) receive(ctx context.Context, m message, q *ackQueue, ack func()) {
+func (t *sourceTask) receive(ctx context.Context, from *origin, m message, q *ackQueue, ack func()) {
 	ref := q.add(ack)
 	if m.retained && t.s.retainedPolicy == RetainedSkip {
 		t.skipped.Add(1)
@@ -204,8 +239,8 @@ func (t *sourceTask) receive(ctx context.Context, m message, q *ackQueue, ack fu
 		return // not acknowledged: the broker keeps it for the next session
 	}
 	rec := &connector.Record{
-		SourcePartition: t.partition,
-		SourceOffset:    map[string]any{OffsetMessages: t.messages.Add(1), OffsetTasks: int64(t.s.taskCount)},
+		SourcePartition: from.partition,
+		SourceOffset:    map[string]any{OffsetMessages: from.messages.Add(1), OffsetTasks: int64(t.s.taskCount)},
 		Topic:           kafkaTopic,
 		KeySchema:       connector.OptionalStringSchema,
 		ValueSchema:     connector.BytesSchema,

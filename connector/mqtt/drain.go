@@ -1,0 +1,231 @@
+package mqtt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/eclipse/paho.golang/paho"
+	pahov3 "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/tributary-connect/tributary/connector"
+)
+
+// drainIdle is how long a drained session must stay quiet, with every message it delivered
+// acknowledged, before it is considered empty. The broker sends queued messages as soon as
+// acknowledgements free its in-flight window, so a quiet second after the last ack means the
+// queue is empty.
+const drainIdle = time.Second
+
+// drainRemoved runs on task 0. When tasks.max was lowered, the sessions of the removed tasks
+// (client ids <prefix>-N … with N the new task count) are still on the broker: they hold the
+// messages queued while their task was away, and as members of the shared subscription (or
+// subscribers of a filter now dealt to another task) they keep receiving messages that no one
+// would read until the session expires. Task 0 connects as each of them in turn, unsubscribes
+// from every filter so no new message is routed there, forwards the queued messages to Kafka
+// like its own (under that client id's source partition), and ends the session once it is
+// empty and every message is acknowledged.
+//
+// The removed client ids are those below the task count task 0's last committed offset
+// recorded, and any further id that has a committed offset.
+func (t *sourceTask) drainRemoved(ctx context.Context, d dialer) {
+	prefix := strings.TrimSuffix(t.s.taskClientID, "-"+strconv.Itoa(t.s.taskIndex))
+	for k := t.s.taskCount; ctx.Err() == nil; k++ {
+		o, err := t.origin(ctx, prefix+"-"+strconv.Itoa(k))
+		if err != nil {
+			t.log.Warn("reading the offsets of removed tasks failed; their sessions are not drained", "error", err)
+			return
+		}
+		if int64(k) >= t.own.tasks && o.messages.Load() == 0 {
+			return
+		}
+		start := time.Now()
+		var n int64
+		if t.s.version == Version311 {
+			n, err = t.drain311(ctx, d, o)
+		} else {
+			n, err = t.drain5(ctx, d, o)
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				t.log.Warn("draining the session of a removed task failed; it is retried when this task restarts",
+					"client_id", o.clientID, "error", err)
+			}
+			return
+		}
+		t.log.Info("drained the session of a removed task", "client_id", o.clientID, "messages", n, "took", time.Since(start))
+	}
+}
+
+// allFilterForms is every form of every configured filter (plain and, on MQTT 5, shared),
+// which a removed task's session may hold.
+func (t *sourceTask) allFilterForms() []string {
+	var out []string
+	for _, f := range t.s.topics {
+		f = strings.TrimSpace(f)
+		out = append(out, f)
+		if t.s.version == Version5 && !strings.HasPrefix(f, "$share/") {
+			out = append(out, "$share/"+t.s.sharedGroup+"/"+f)
+		}
+	}
+	return out
+}
+
+// awaitDrained waits until the session was quiet for drainIdle with nothing unacknowledged.
+func awaitDrained(ctx context.Context, q *ackQueue, last *atomic.Int64) error {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+			if q.pending() == 0 && time.Since(time.Unix(0, last.Load())) >= drainIdle {
+				// Let the last acknowledgements go out before the session ends.
+				select {
+				case <-time.After(4 * ackInterval):
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				return nil
+			}
+		}
+	}
+}
+
+// drain5 empties one MQTT 5 session: CONNECT with Clean Start 0 and Session Expiry 0 (the
+// session ends with this connection), UNSUBSCRIBE from every filter, then receive.
+func (t *sourceTask) drain5(ctx context.Context, d dialer, o *origin) (int64, error) {
+	s := t.s
+	var lastErr error
+	for _, u := range s.servers {
+		cctx, cancel := context.WithTimeout(ctx, s.connectTimeout)
+		conn, err := d.dial(cctx, u)
+		cancel()
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		var n, last atomic.Int64
+		last.Store(time.Now().UnixNano())
+		q := &ackQueue{}
+		cli := paho.NewClient(paho.ClientConfig{
+			ClientID:                   o.clientID,
+			Conn:                       conn,
+			EnableManualAcknowledgment: true,
+			SendAcksInterval:           ackInterval,
+			OnPublishReceived: []func(paho.PublishReceived) (bool, error){func(pr paho.PublishReceived) (bool, error) {
+				p := pr.Packet
+				var ack func()
+				if p.QoS > 0 {
+					ack = func() { _ = pr.Client.Ack(p) }
+				}
+				m := message{topic: p.Topic, payload: p.Payload, qos: p.QoS, retained: p.Retain, duplicate: p.Duplicate(), packetID: p.PacketID}
+				if p.Properties != nil {
+					m.headers = func(h *connector.Headers) { propertyHeaders(h, p.Properties) }
+				}
+				n.Add(1)
+				t.receive(ctx, o, m, q, ack)
+				last.Store(time.Now().UnixNano())
+				return true, nil
+			}},
+		})
+		zero, receiveMax := uint32(0), s.receiveMaximum
+		cp := &paho.Connect{
+			ClientID: o.clientID, KeepAlive: s.keepAlive, CleanStart: false,
+			Properties: &paho.ConnectProperties{SessionExpiryInterval: &zero, ReceiveMaximum: &receiveMax},
+		}
+		if s.username != "" {
+			cp.UsernameFlag, cp.Username = true, s.username
+		}
+		if s.password != "" {
+			cp.PasswordFlag, cp.Password = true, []byte(s.password)
+		}
+		cctx, cancel = context.WithTimeout(ctx, s.connectTimeout)
+		ca, err := cli.Connect(cctx, cp)
+		cancel()
+		if err != nil {
+			lastErr = err
+			_ = conn.Close()
+			continue
+		}
+		if ca.SessionPresent {
+			uctx, cancel := context.WithTimeout(ctx, s.connectTimeout)
+			_, err = cli.Unsubscribe(uctx, &paho.Unsubscribe{Topics: t.allFilterForms()})
+			cancel()
+			if err == nil {
+				err = awaitDrained(ctx, q, &last)
+			}
+		}
+		_ = cli.Disconnect(&paho.Disconnect{ReasonCode: 0})
+		q.close()
+		return n.Load(), err
+	}
+	return 0, fmt.Errorf("no broker reachable: %w", lastErr)
+}
+
+// drain311 empties one MQTT 3.1.1 session: CONNECT with clean session 0, UNSUBSCRIBE, receive
+// until quiet, then CONNECT once more with clean session 1 to end the session.
+func (t *sourceTask) drain311(ctx context.Context, d dialer, o *origin) (int64, error) {
+	s := t.s
+	var n, last atomic.Int64
+	last.Store(time.Now().UnixNano())
+	q := &ackQueue{}
+	opts := func(clean bool) *pahov3.ClientOptions {
+		o3 := pahov3.NewClientOptions().SetProtocolVersion(4).SetClientID(o.clientID).SetCleanSession(clean).
+			SetUsername(s.username).SetPassword(s.password).SetKeepAlive(time.Duration(s.keepAlive) * time.Second).
+			SetConnectTimeout(s.connectTimeout).SetAutoReconnect(false).SetAutoAckDisabled(true).SetOrderMatters(true).
+			SetCustomOpenConnectionFn(func(u *url.URL, _ pahov3.ClientOptions) (net.Conn, error) {
+				dctx, cancel := context.WithTimeout(ctx, s.connectTimeout)
+				defer cancel()
+				return d.dial(dctx, u)
+			}).
+			SetDefaultPublishHandler(func(_ pahov3.Client, msg pahov3.Message) {
+				var ack func()
+				if msg.Qos() > 0 {
+					ack = msg.Ack
+				}
+				n.Add(1)
+				t.receive(ctx, o, message{topic: msg.Topic(), payload: msg.Payload(), qos: msg.Qos(), retained: msg.Retained(),
+					duplicate: msg.Duplicate(), packetID: msg.MessageID()}, q, ack)
+				last.Store(time.Now().UnixNano())
+			})
+		for _, u := range s.servers {
+			o3.AddBroker(u.String())
+		}
+		return o3
+	}
+	cli := pahov3.NewClient(opts(false))
+	tok := cli.Connect()
+	tok.Wait()
+	if err := tok.Error(); err != nil {
+		return 0, err
+	}
+	defer q.close()
+	var err error
+	if ct, ok := tok.(*pahov3.ConnectToken); ok && ct.SessionPresent() {
+		ut := cli.Unsubscribe(t.allFilterForms()...)
+		if !ut.WaitTimeout(s.connectTimeout) {
+			err = errors.New("no UNSUBACK in time")
+		} else if err = ut.Error(); err == nil {
+			err = awaitDrained(ctx, q, &last)
+		}
+	}
+	cli.Disconnect(250)
+	if err != nil {
+		return n.Load(), err
+	}
+	// End the session: a clean-session connection discards it.
+	end := pahov3.NewClient(opts(true))
+	if tok := end.Connect(); tok.Wait() && tok.Error() != nil {
+		return n.Load(), tok.Error()
+	}
+	end.Disconnect(0)
+	return n.Load(), nil
+}
