@@ -56,12 +56,12 @@ type inbound struct {
 // sourceTask is one task: one MQTT client with a stable client id, a bounded buffer, and
 // the acks it owes the broker.
 type sourceTask struct {
-	s         *settings
-	log       hclog.Logger
-	cl        client
-	buf       chan inbound
-	fatal     chan error
-	own       *origin // this task's client id
+	s     *settings
+	log   hclog.Logger
+	cl    client
+	buf   chan inbound
+	fatal chan error
+	own   *origin // this task's client id
 
 	tc      connector.TaskContext
 	mu      sync.Mutex
