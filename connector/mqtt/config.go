@@ -496,6 +496,9 @@ func (c *sourceConnector) ValidateConfig(cfg connector.Config, values []connecto
 		if strings.EqualFold(v.String(SharedModeConfig), SharedAlways) {
 			problems[SharedModeConfig] = "shared subscriptions need mqtt.version=5"
 		}
+		if strings.EqualFold(v.String(RetainedPolicyConfig), RetainedSkipOnResubscribe) {
+			problems[RetainedPolicyConfig] = "skip-on-resubscribe uses MQTT 5 Retain Handling: it needs mqtt.version=5"
+		}
 	}
 	for i := range values {
 		if msg, ok := problems[values[i].Name]; ok {
