@@ -63,7 +63,7 @@ func runDevCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 
 	return runWorker(ctx, wc, loggers, func() {
 		log.Warn("dev mode: the MQTT broker, Kafka and Schema Registry run in this process and keep everything in memory; all data is lost when it stops")
-		fmt.Fprintf(stdout, devQuickstart, *mqttAddr, *kafkaAddr, *srAddr, *restAddr, *restAddr, *restAddr, *kafkaAddr)
+		fmt.Fprintf(stdout, devQuickstart, *mqttAddr, *kafkaAddr, *srAddr, *restAddr, *restAddr, *restAddr, *kafkaAddr, *restAddr, *kafkaAddr)
 	})
 }
 
@@ -79,6 +79,10 @@ Try:
   printf 'hello\nworld\n' > /tmp/tributary-quickstart.txt
   curl -s -X POST -H 'Content-Type: application/json' http://%s/connectors -d @examples/filestream-source.json
   ./bin/tributary consume --bootstrap-server %s --topic quickstart
+
+  curl -s -X POST -H 'Content-Type: application/json' http://%s/connectors -d @examples/mqtt-source.json
+  mosquitto_pub -p 1883 -q 1 -t sensors/room1/temp -m '{"c":21.5}'
+  ./bin/tributary consume --bootstrap-server %s --topic sensors
 
 More in README.md ("Quickstart").
 `
