@@ -47,8 +47,9 @@ type sourceTaskConfig struct {
 	status         StatusListener
 	metrics        TaskMetrics   // nil: not recorded
 	topicGroups    []*topicGroup // KIP-158 groups; nil: topic creation is off
-	tolerance      string        // errors.tolerance: none | all
-	logErrors      bool
+	errors         errorHandling
+	// The classes of the converters, named in dead-letter context headers.
+	keyConvClass, valueConvClass, hdrConvClass string
 
 	flushInterval time.Duration
 	flushTimeout  time.Duration
@@ -78,6 +79,7 @@ type sourceTask struct {
 type inFlight struct {
 	rec *connector.Record
 	sub *submittedRecord
+	dlq bool // the dead-letter record of rec, which failed
 }
 
 // errToleranceExceeded prefixes record errors that fail a task (errors.tolerance=none).
@@ -246,6 +248,11 @@ func (t *sourceTask) startProducer() error {
 		}
 		t.creator = &topicCreator{groups: t.topicGroups, admin: admin, known: map[string]bool{}}
 	}
+	if t.errors.dlqTopic != "" {
+		if err := t.ensureDLQTopic(context.Background()); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -311,19 +318,30 @@ func (t *sourceTask) pollLoop(stopCtx, killCtx context.Context) error {
 	}
 }
 
-// send transforms, converts and produces one record.
+// send transforms, converts and produces one record. A record that fails a stage fails the
+// task (errors.tolerance=none), or is skipped (all); with a dead-letter topic, its original
+// bytes go there instead and the record counts as done once that write is acknowledged.
 func (t *sourceTask) send(ctx context.Context, orig *connector.Record) error {
 	sub := t.submitted.submit(orig.SourcePartition, orig.SourceOffset)
-	msg, err := t.toMessage(orig)
-	if err != nil || msg == nil {
-		if err != nil {
-			if t.tolerance != "all" {
-				return fmt.Errorf("%w: %w", errToleranceExceeded, err)
-			}
-			if t.logErrors {
-				t.log.Warn("skipping record that failed in the transformation chain or a converter", "error", err, "topic", orig.Topic)
-			}
+	msg, err := t.errors.withRetries(ctx, func() (*kafka.Message, error) { return t.toMessage(orig) })
+	if err != nil {
+		if t.errors.tolerance != "all" {
+			return fmt.Errorf("%w: %w", errToleranceExceeded, err)
 		}
+		if t.errors.logErrors {
+			args := []any{"error", err, "topic", orig.Topic}
+			if t.errors.logMessages {
+				args = append(args, "record", fmt.Sprintf("%+v", *orig))
+			}
+			t.log.Warn("skipping a record that failed in the transformation chain or a converter", args...)
+		}
+		if t.errors.dlqTopic != "" {
+			msg = t.dlqMessage(orig, err)
+			msg.Opaque = &inFlight{rec: orig, sub: sub, dlq: true}
+			return t.produce(ctx, msg)
+		}
+	}
+	if msg == nil {
 		// Dropped or tolerated: the record is done; its offset is not committed (Kafka's
 		// non-EOS behaviour) but neither does it block later ones.
 		t.submitted.forget(sub)
@@ -336,6 +354,11 @@ func (t *sourceTask) send(ctx context.Context, orig *connector.Record) error {
 			return err
 		}
 	}
+	return t.produce(ctx, msg)
+}
+
+// produce hands msg to the producer, waiting while its local queue is full.
+func (t *sourceTask) produce(ctx context.Context, msg *kafka.Message) error {
 	for {
 		err := t.producer.Produce(msg, t.deliveries)
 		if err == nil {
@@ -364,17 +387,17 @@ func (t *sourceTask) toMessage(orig *connector.Record) (*kafka.Message, error) {
 	for _, h := range r.Headers {
 		b, err := t.hdrConv.FromConnectHeader(r.Topic, h.Key, h.Schema, h.Value)
 		if err != nil {
-			return nil, fmt.Errorf("header converter, header %s: %w", h.Key, err)
+			return nil, &stageError{stage: StageHeaderConverter, class: t.hdrConvClass, err: fmt.Errorf("header converter, header %s: %w", h.Key, err)}
 		}
 		headers = append(headers, kafka.Header{Key: h.Key, Value: b})
 	}
 	key, err := t.keyConv.FromConnect(r.Topic, r.Headers, r.KeySchema, r.Key)
 	if err != nil {
-		return nil, fmt.Errorf("key converter: %w", err)
+		return nil, &stageError{stage: StageKeyConverter, class: t.keyConvClass, err: fmt.Errorf("key converter: %w", err)}
 	}
 	value, err := t.valueConv.FromConnect(r.Topic, r.Headers, r.ValueSchema, r.Value)
 	if err != nil {
-		return nil, fmt.Errorf("value converter: %w", err)
+		return nil, &stageError{stage: StageValueConverter, class: t.valueConvClass, err: fmt.Errorf("value converter: %w", err)}
 	}
 	topic, ok := t.topicPtrs[r.Topic]
 	if !ok {
@@ -429,7 +452,12 @@ func (t *sourceTask) deliveryLoop(ctx context.Context) {
 				continue
 			}
 			if m.TopicPartition.Error != nil {
-				if t.tolerance == "all" {
+				if inf.dlq {
+					err := fmt.Errorf("writing a failed record to the dead-letter queue %s: %w", t.errors.dlqTopic, m.TopicPartition.Error)
+					t.sendErr.CompareAndSwap(nil, &err)
+					continue
+				}
+				if t.errors.tolerance == "all" {
 					t.log.Warn("producer failed to send a record; tolerated", "topic", *m.TopicPartition.Topic, "error", m.TopicPartition.Error)
 					t.submitted.ack(inf.sub)
 					t.commitRecord(inf.rec, nil)
@@ -437,6 +465,12 @@ func (t *sourceTask) deliveryLoop(ctx context.Context) {
 				}
 				err := m.TopicPartition.Error
 				t.sendErr.CompareAndSwap(nil, &err)
+				continue
+			}
+			if inf.dlq {
+				// The failed record is safe in the dead-letter queue: it is done.
+				t.submitted.ack(inf.sub)
+				t.commitRecord(inf.rec, nil)
 				continue
 			}
 			topic := *m.TopicPartition.Topic

@@ -64,7 +64,7 @@ func newTestRunner(id TaskID, task connector.SourceTask, status StatusListener) 
 		id: id, task: task, chain: &transformChain{},
 		// librdkafka creates a producer without reaching a broker; nothing is produced here.
 		producerConfig: map[string]string{"bootstrap.servers": "127.0.0.1:1"},
-		offsets:        noOffsets{}, status: status, tolerance: "none",
+		offsets:        noOffsets{}, status: status, errors: errorHandling{tolerance: "none"},
 		flushInterval: time.Hour, flushTimeout: time.Second,
 		log:         hclog.NewNullLogger(),
 		targetState: func() TargetState { return TargetStarted }, stateChanged: changed,

@@ -10,6 +10,7 @@ import (
 // transformStage is one alias of the transforms list (Kafka's TransformationStage).
 type transformStage struct {
 	alias     string
+	class     string // the transformation's class
 	transform connector.Transformation
 	predicate connector.Predicate // nil: always applies
 	negate    bool
@@ -47,7 +48,7 @@ func (p *Plugins) buildChain(cfg connector.Config) (*transformChain, error) {
 		if err != nil {
 			return nil, fmt.Errorf("transformation %s: %w", alias, err)
 		}
-		stage := transformStage{alias: alias, transform: pl.NewTransformation()}
+		stage := transformStage{alias: alias, class: pl.Class, transform: pl.NewTransformation()}
 		predAlias := strings.TrimSpace(tcfg["predicate"])
 		negate := strings.EqualFold(strings.TrimSpace(tcfg["negate"]), "true")
 		delete(tcfg, "predicate")
@@ -78,7 +79,7 @@ func (c *transformChain) apply(r *connector.Record) (*connector.Record, error) {
 		if s.predicate != nil {
 			ok, err := s.predicate.Test(r)
 			if err != nil {
-				return nil, fmt.Errorf("predicate of transformation %s: %w", s.alias, err)
+				return nil, &stageError{stage: StageTransformation, class: s.class, err: fmt.Errorf("predicate of transformation %s: %w", s.alias, err)}
 			}
 			if ok == s.negate {
 				continue
@@ -86,7 +87,7 @@ func (c *transformChain) apply(r *connector.Record) (*connector.Record, error) {
 		}
 		out, err := s.transform.Apply(r)
 		if err != nil {
-			return nil, fmt.Errorf("transformation %s: %w", s.alias, err)
+			return nil, &stageError{stage: StageTransformation, class: s.class, err: fmt.Errorf("transformation %s: %w", s.alias, err)}
 		}
 		if out == nil {
 			return nil, nil

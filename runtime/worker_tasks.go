@@ -347,6 +347,10 @@ func (w *Worker) buildTask(id TaskID, connCfg, taskCfg connector.Config, target 
 			return nil, nil, err
 		}
 	}
+	eh, err := parseErrorHandling(vals, connCfg)
+	if err != nil {
+		return nil, nil, err
+	}
 	holder := newTargetHolder(target)
 	var metrics TaskMetrics
 	if w.backends.TaskMetrics != nil {
@@ -356,8 +360,10 @@ func (w *Worker) buildTask(id TaskID, connCfg, taskCfg connector.Config, target 
 		id: id, task: pl.NewConnector().NewTask(), taskCfg: taskCfg, chain: chain,
 		keyConv: keyConv, valueConv: valueConv, hdrConv: hdrConv, producerConfig: prod,
 		offsets: w.backends.Offsets, status: w.backends.Status, metrics: metrics,
-		topicGroups: groups,
-		tolerance:   vals.String(KeyErrorsTolerance), logErrors: vals.Bool(KeyErrorsLogEnable),
+		topicGroups:  groups,
+		errors:       eh,
+		keyConvClass: w.converterClass(connCfg, KeyKeyConverter), valueConvClass: w.converterClass(connCfg, KeyValueConverter),
+		hdrConvClass:  w.converterClass(connCfg, KeyHeaderConverter),
 		flushInterval: time.Duration(w.cfg.Values.Long(KeyOffsetFlushIntervalMs)) * time.Millisecond,
 		flushTimeout:  time.Duration(w.cfg.Values.Long(KeyOffsetFlushTimeoutMs)) * time.Millisecond,
 		log:           w.log.Named("task").With("connector", id.Connector, "task", id.Task),
@@ -385,6 +391,18 @@ func (w *Worker) converter(connCfg connector.Config, classKey, kind string) (con
 		return nil, fmt.Errorf("configuring %s %s: %w", classKey, pl.Class, err)
 	}
 	return c, nil
+}
+
+// converterClass is the class of a converter as the task uses it: the connector's, else the
+// worker's.
+func (w *Worker) converterClass(connCfg connector.Config, classKey string) string {
+	if c := connCfg[classKey]; c != "" {
+		return c
+	}
+	if c := w.cfg.Originals[classKey]; c != "" {
+		return c
+	}
+	return w.cfg.Values.String(classKey)
 }
 
 func (w *Worker) headerConverter(connCfg connector.Config) (connector.HeaderConverter, error) {
