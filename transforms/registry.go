@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"maps"
+	"strings"
 
 	"github.com/tributary-connect/tributary/connector"
 )
@@ -38,4 +39,19 @@ func Predicates() map[string]func() connector.Predicate { return maps.Clone(pred
 func keyValue(base string, newFn func(side) connector.Transformation) {
 	registerTransformation(javaPackage+base+"$Key", func() connector.Transformation { return newFn(keySide) })
 	registerTransformation(javaPackage+base+"$Value", func() connector.Transformation { return newFn(valueSide) })
+}
+
+// KafkaVersion is the Apache Kafka release whose SMTs and predicates the ports follow; they
+// report it as their version, as the Java classes report AppInfoParser.getVersion().
+const KafkaVersion = "4.1.2"
+
+// OwnVersion is the version of Tributary's own transforms (io.tributary.transforms.*).
+const OwnVersion = "0.1.0"
+
+// Version returns the version a transform or predicate class reports.
+func Version(class string) string {
+	if strings.HasPrefix(class, "org.apache.kafka.") {
+		return KafkaVersion
+	}
+	return OwnVersion
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/tributary-connect/tributary/converters"
 	"github.com/tributary-connect/tributary/examples/sequence"
 	"github.com/tributary-connect/tributary/runtime"
+	"github.com/tributary-connect/tributary/transforms"
 )
 
 // newPlugins registers every plugin Tributary ships under its Java class name. This is the
@@ -33,6 +34,12 @@ func newPlugins() *runtime.Plugins {
 		converters.JSONConverterClass:      func() connector.Converter { return converters.NewJSONConverter() },
 	} {
 		p.Register(converterPlugin(class, newFn))
+	}
+	for class, newFn := range transforms.Transformations() {
+		p.Register(runtime.Plugin{Class: class, Kind: runtime.KindTransformation, Version: transforms.Version(class), NewTransformation: newFn})
+	}
+	for class, newFn := range transforms.Predicates() {
+		p.Register(runtime.Plugin{Class: class, Kind: runtime.KindPredicate, Version: transforms.Version(class), NewPredicate: newFn})
 	}
 	p.Register(runtime.Plugin{
 		Class: converters.SimpleHeaderConverterClass, Kind: runtime.KindHeaderConverter, Version: converters.Version,
