@@ -424,12 +424,22 @@ func (w *Worker) headerConverter(connCfg connector.Config) (connector.HeaderConv
 	return c, nil
 }
 
-// producerConfig is the task producer's librdkafka configuration: the worker's client base
-// and producer.* keys, then Tributary's delivery settings (acks=all, idempotence, the
+// producerConfig is the task producer's librdkafka configuration: Kafka Connect's unlimited
+// delivery timeout, the worker's client base and producer.* keys, then Tributary's delivery settings (acks=all, idempotence, the
 // Java-compatible murmur2 partitioner), then the connector's producer.override.* keys if
 // the worker's override policy allows them.
 func (w *Worker) producerConfig(id TaskID, connCfg connector.Config) (map[string]string, error) {
 	cfg := w.cfg.ClientConfig("producer.")
+	// Kafka Connect's producer never gives up on a record (delivery.timeout.ms=MAX_VALUE):
+	// a Kafka outage is waited out, not turned into a failed task, unless configured.
+	if _, set := cfg["message.timeout.ms"]; !set {
+		cfg["message.timeout.ms"] = "0"
+	}
+	// After an outage of a small cluster librdkafka can be left with no usable broker; it
+	// re-bootstraps after this long (its default, 5 minutes, stalls the task that long).
+	if _, set := cfg["metadata.recovery.rebootstrap.trigger.ms"]; !set {
+		cfg["metadata.recovery.rebootstrap.trigger.ms"] = "10000"
+	}
 	cfg["acks"] = "all"
 	cfg["enable.idempotence"] = "true"
 	cfg["partitioner"] = "murmur2_random"

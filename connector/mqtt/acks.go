@@ -25,8 +25,9 @@ type pendingAck struct {
 
 // ackRef names one message in one connection's queue.
 type ackRef struct {
-	q   *ackQueue
-	seq uint64
+	q        *ackQueue
+	seq      uint64
+	windowed bool // holds a token of the task's in-flight window
 }
 
 // add appends a message and returns its reference.

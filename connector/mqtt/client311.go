@@ -75,6 +75,10 @@ func (c *client311) connect(ctx context.Context) error {
 		tok.Wait()
 		err := tok.Error()
 		if err == nil {
+			if ct, ok := tok.(*pahov3.ConnectToken); ok && ct.SessionPresent() {
+				// The session holds the subscriptions already (see client5.connectionUp).
+				c.upOnce.Do(func() { close(c.up) })
+			}
 			break
 		}
 		if fatal := fatalConnectError311(err); fatal != nil {

@@ -125,6 +125,12 @@ func (c *client5) awaitFirst(ctx context.Context) error {
 
 func (c *client5) connectionUp(cm *autopaho.ConnectionManager, ca *paho.Connack) {
 	c.t.log.Info("connected", "client_id", c.t.s.taskClientID, "session_present", ca.SessionPresent)
+	if ca.SessionPresent {
+		// The session holds the subscriptions already. The broker may be resending a large
+		// backlog that fills the buffer before the SUBACK can be read: let the task start
+		// polling now rather than after the subscription completes.
+		c.upOnce.Do(func() { close(c.up) })
+	}
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()

@@ -260,8 +260,9 @@ var configDef = &connector.ConfigDef{Keys: []connector.ConfigKey{
 	key(groupBuffer, 6, connector.ConfigKey{
 		Name: ReceiveMaximumConfig, Type: connector.ConfigInt, Default: "10000", Validate: connector.Between(1, 65535), Importance: connector.Low,
 		Doc: "MQTT 5 Receive Maximum: the most QoS 1/2 messages the broker may have in flight to a task (received, not yet " +
-			"acknowledged because Kafka has not acknowledged their records yet). Capped by the buffer capacity. It bounds " +
-			"memory and the duplicates a crash can cause.",
+			"acknowledged because Kafka has not acknowledged their records yet). Capped by the buffer capacity. The task " +
+			"also enforces it itself (it stops reading while the window is full), since some brokers send more " +
+			"(Mosquitto before 2.0.13). It bounds memory and the duplicates a crash can cause.",
 	}),
 }}
 

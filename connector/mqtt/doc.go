@@ -21,7 +21,9 @@
 // dies therefore loses nothing: the broker sends every unacknowledged message again, flagged
 // DUP, when the task's client id reconnects. DUP messages are always forwarded. The number
 // of duplicates a crash can cause is bounded by the in-flight window: mqtt.receive.maximum
-// (MQTT 5 Receive Maximum, capped by the buffer) or, on 3.1.1, the broker's own limit
+// (announced as MQTT 5 Receive Maximum, capped by the buffer, and enforced by the task
+// itself, which stops reading while the window is full, because Mosquitto before 2.0.13
+// sends more than a client announced) or, on 3.1.1, the broker's own limit
 // (Mosquitto's max_inflight_messages, 20 by default, which also caps a 3.1.1 task's rate at
 // about 20 messages per Kafka round trip). When Kafka is slow, the buffer and the in-flight
 // window fill, the task stops acknowledging and the broker stops sending: memory stays
