@@ -11,6 +11,10 @@ import "sync"
 // sends those messages again, flagged DUP, on the next connection) and later marks are
 // ignored, so an ack never reaches a connection that did not deliver its message.
 type ackQueue struct {
+	// window holds a token for every QoS 1/2 message from receipt until its ack is sent or
+	// dropped (nil: no window): the task's in-flight limit.
+	window chan struct{}
+
 	mu     sync.Mutex
 	head   uint64 // sequence number of items[0]
 	items  []pendingAck
@@ -25,18 +29,34 @@ type pendingAck struct {
 
 // ackRef names one message in one connection's queue.
 type ackRef struct {
-	q        *ackQueue
-	seq      uint64
-	windowed bool // holds a token of the task's in-flight window
+	q   *ackQueue
+	seq uint64
 }
 
-// add appends a message and returns its reference.
-func (q *ackQueue) add(ack func()) ackRef {
+func newAckQueue(window chan struct{}) *ackQueue { return &ackQueue{window: window} }
+
+// add appends a message and returns its reference. A message with an ack takes a window
+// token first, waiting while the window is full; ok is false if ctx ended first.
+func (q *ackQueue) add(done <-chan struct{}, ack func()) (ref ackRef, ok bool) {
+	if ack != nil && q.window != nil {
+		select {
+		case q.window <- struct{}{}:
+		case <-done:
+			return ackRef{}, false
+		}
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	seq := q.head + uint64(len(q.items)-q.start)
 	q.items = append(q.items, pendingAck{ack: ack})
-	return ackRef{q: q, seq: seq}
+	return ackRef{q: q, seq: seq}, true
+}
+
+// releaseToken frees the window token of a message whose ack was sent or dropped.
+func (q *ackQueue) releaseToken(p pendingAck) {
+	if p.ack != nil && q.window != nil {
+		<-q.window
+	}
 }
 
 // done marks a message done and sends every ack that is now in order.
@@ -52,6 +72,7 @@ func (r ackRef) done() {
 		if a := q.items[q.start].ack; a != nil {
 			a()
 		}
+		q.releaseToken(q.items[q.start])
 		q.items[q.start] = pendingAck{}
 		q.start++
 		q.head++
@@ -73,9 +94,15 @@ func (q *ackQueue) pending() int {
 	return len(q.items) - q.start
 }
 
-// close drops every pending ack; later marks are ignored.
+// close drops every pending ack (and frees their window tokens); later marks are ignored.
 func (q *ackQueue) close() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	if q.closed {
+		return
+	}
+	for _, p := range q.items[q.start:] {
+		q.releaseToken(p)
+	}
 	q.closed, q.items, q.start = true, nil, 0
 }

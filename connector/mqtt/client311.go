@@ -34,7 +34,7 @@ type client311 struct {
 }
 
 func newClient311(t *sourceTask, d dialer) *client311 {
-	return &client311{t: t, d: d, queue: &ackQueue{}, up: make(chan struct{})}
+	return &client311{t: t, d: d, queue: newAckQueue(t.window), up: make(chan struct{})}
 }
 
 func (c *client311) connect(ctx context.Context) error {
@@ -154,7 +154,7 @@ func (c *client311) connected(cl pahov3.Client) {
 func (c *client311) lost(_ pahov3.Client, err error) {
 	c.gen.Lock()
 	q := c.queue
-	c.queue = &ackQueue{}
+	c.queue = newAckQueue(c.t.window)
 	c.gen.Unlock()
 	c.t.log.Warn("connection to the MQTT broker lost; reconnecting", "error", err, "unacknowledged", q.pending())
 	q.close()

@@ -42,7 +42,7 @@ type client5 struct {
 }
 
 func newClient5(t *sourceTask, d dialer) *client5 {
-	return &client5{t: t, d: d, queue: &ackQueue{}, up: make(chan struct{})}
+	return &client5{t: t, d: d, queue: newAckQueue(t.window), up: make(chan struct{})}
 }
 
 func (c *client5) connect(ctx context.Context) error {
@@ -187,7 +187,7 @@ func (c *client5) subscribe(cm *autopaho.ConnectionManager) error {
 func (c *client5) connectionDown() bool {
 	c.mu.Lock()
 	q := c.queue
-	c.queue, c.cli = &ackQueue{}, nil
+	c.queue, c.cli = newAckQueue(c.t.window), nil
 	c.mu.Unlock()
 	c.t.log.Warn("connection to the MQTT broker lost; reconnecting", "unacknowledged", q.pending())
 	q.close()
@@ -213,7 +213,7 @@ func (c *client5) published(ctx context.Context) func(paho.PublishReceived) (boo
 		if c.cli != pr.Client {
 			// The first message of a new connection (it may come before OnConnectionUp).
 			c.queue.close()
-			c.queue, c.cli = &ackQueue{}, pr.Client
+			c.queue, c.cli = newAckQueue(c.t.window), pr.Client
 		}
 		q := c.queue
 		c.mu.Unlock()

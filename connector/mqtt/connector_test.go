@@ -132,7 +132,7 @@ func TestReceiveBuildsTheRecord(t *testing.T) {
 	task := &sourceTask{s: s, log: hclog.NewNullLogger(), buf: make(chan inbound, 4), fatal: make(chan error, 1),
 		pending: map[*connector.Record]ackRef{}, own: &origin{partition: map[string]any{PartitionClientID: "r-0"}}}
 	task.own.messages.Store(41)
-	q := &ackQueue{}
+	q := newAckQueue(nil)
 	acked := 0
 	task.receive(context.Background(), task.own, message{
 		topic: "plant/line4", payload: []byte("x"), qos: 1, duplicate: true, packetID: 7,
@@ -183,7 +183,7 @@ func TestRetainedSkipIsAcknowledgedNotForwarded(t *testing.T) {
 	})
 	task := &sourceTask{s: s, log: hclog.NewNullLogger(), buf: make(chan inbound, 4), fatal: make(chan error, 1),
 		pending: map[*connector.Record]ackRef{}, own: &origin{}}
-	q := &ackQueue{}
+	q := newAckQueue(nil)
 	acked := 0
 	task.receive(context.Background(), task.own, message{topic: "a", qos: 1, retained: true}, q, func() { acked++ })
 	if recs, err := task.Poll(context.Background()); len(recs) != 0 || err != nil {

@@ -114,7 +114,7 @@ func (t *sourceTask) drain5(ctx context.Context, d dialer, o *origin) (int64, er
 		}
 		var n, last atomic.Int64
 		last.Store(time.Now().UnixNano())
-		q := &ackQueue{}
+		q := newAckQueue(t.window)
 		cli := paho.NewClient(paho.ClientConfig{
 			ClientID:                   o.clientID,
 			Conn:                       conn,
@@ -176,7 +176,7 @@ func (t *sourceTask) drain311(ctx context.Context, d dialer, o *origin) (int64, 
 	s := t.s
 	var n, last atomic.Int64
 	last.Store(time.Now().UnixNano())
-	q := &ackQueue{}
+	q := newAckQueue(t.window)
 	opts := func(clean bool) *pahov3.ClientOptions {
 		o3 := pahov3.NewClientOptions().SetProtocolVersion(4).SetClientID(o.clientID).SetCleanSession(clean).
 			SetUsername(s.username).SetPassword(s.password).SetKeepAlive(time.Duration(s.keepAlive) * time.Second).

@@ -66,9 +66,9 @@ type sourceTask struct {
 	tc      connector.TaskContext
 	mu      sync.Mutex
 	pending map[*connector.Record]ackRef
-	// window holds one token per QoS 1/2 message received and not yet done: the client
-	// enforces mqtt.receive.maximum itself, because some brokers (Mosquitto before 2.0.13)
-	// send more than the Receive Maximum a client announced.
+	// window holds one token per QoS 1/2 message received and not yet acknowledged (see
+	// ackQueue): the task enforces mqtt.receive.maximum itself, because some brokers
+	// (Mosquitto before 2.0.13) send more than the Receive Maximum a client announced.
 	window chan struct{}
 
 	skipped atomic.Int64 // retained messages skipped by policy
@@ -164,9 +164,6 @@ func (t *sourceTask) CommitRecord(_ context.Context, r *connector.Record, _ *con
 	t.mu.Unlock()
 	if ok {
 		ref.done()
-		if ref.windowed {
-			<-t.window
-		}
 	}
 	return nil
 }
@@ -234,31 +231,19 @@ type message struct {
 // client stops reading and the broker holds further messages. It is called from one
 // goroutine per connection, in arrival order.
 func (t *sourceTask) receive(ctx context.Context, from *origin, m message, q *ackQueue, ack func()) {
-	windowed := m.qos > 0 && t.window != nil
-	if windowed {
-		select {
-		case t.window <- struct{}{}:
-		case <-ctx.Done():
-			return // stopping: the message stays unacknowledged
-		}
+	ref, ok := q.add(ctx.Done(), ack)
+	if !ok {
+		return // stopping: the message stays unacknowledged
 	}
-	ref := q.add(ack)
-	ref.windowed = windowed
 	if m.retained && t.s.retainedPolicy == RetainedSkip {
 		t.skipped.Add(1)
 		t.log.Debug("retained message skipped", "topic", m.topic)
 		ref.done()
-		if windowed {
-			<-t.window
-		}
 		return
 	}
 	kafkaTopic, err := t.s.topic.render(m.topic)
 	if err != nil {
 		t.fail(&connector.DataError{Message: err.Error()})
-		if windowed {
-			<-t.window
-		}
 		return // not acknowledged: the broker keeps it for the next session
 	}
 	rec := &connector.Record{
