@@ -303,15 +303,38 @@ func (k ConfigKey) parse(cfg Config) (any, error) {
 	return k.validated(v, raw)
 }
 
-func (k ConfigKey) validated(v any, raw string) (any, error) {
+func (k ConfigKey) validated(v any, _ string) (any, error) {
 	if k.Validate == nil {
 		return v, nil
 	}
 	if err := k.Validate(v); err != nil {
-		return nil, invalid(k.Name, raw, err.Error())
+		return nil, invalid(k.Name, javaString(v), err.Error())
 	}
 	return v, nil
 }
+
+// javaString prints a parsed value as Java's ConfigException does (its toString): lists as
+// [a, b], passwords hidden, null as null.
+func javaString(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case []string:
+		return "[" + strings.Join(x, ", ") + "]"
+	case Secret:
+		return x.String()
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// javaTrim is Java's String.trim: it strips every character up to U+0020, and nothing else.
+func javaTrim(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })
+}
+
+// javaWhitespace is the set of Java regex's \s.
+const javaWhitespace = " \t\n\x0b\f\r"
 
 func invalid(name, raw, msg string) *ConfigError {
 	return &ConfigError{Key: name, Message: fmt.Sprintf("Invalid value %s for configuration %s: %s", raw, name, msg)}
@@ -321,7 +344,7 @@ func invalid(name, raw, msg string) *ConfigError {
 // surrounding whitespace is trimmed, booleans are true/false in any case, lists are
 // comma-separated with blanks trimmed (an empty string is the empty list).
 func ParseValue(t ConfigType, raw string) (any, error) {
-	s := strings.TrimSpace(raw)
+	s := javaTrim(raw)
 	switch t {
 	case ConfigBoolean:
 		switch strings.ToLower(s) {
@@ -363,9 +386,9 @@ func ParseValue(t ConfigType, raw string) (any, error) {
 		if s == "" {
 			return []string{}, nil
 		}
-		parts := strings.Split(s, ",")
+		parts := strings.Split(s, ",") // Java: split("\\s*,\\s*", -1) after trim()
 		for i := range parts {
-			parts[i] = strings.TrimSpace(parts[i])
+			parts[i] = strings.Trim(parts[i], javaWhitespace)
 		}
 		return parts, nil
 	default:

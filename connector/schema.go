@@ -267,9 +267,9 @@ func ValidateValue(field string, s *Schema, v any) error {
 		}
 	}
 	if !ok {
-		what := fmt.Sprintf("Invalid Go value for schema %q with type %s: %T", s.Name, s.Type.Upper(), v)
+		what := fmt.Sprintf("Invalid Java object for schema %q with type %s: %T", s.Name, s.Type.Upper(), v)
 		if s.Name == "" {
-			what = fmt.Sprintf("Invalid Go value for schema with type %s: %T", s.Type.Upper(), v)
+			what = fmt.Sprintf("Invalid Java object for schema with type %s: %T", s.Type.Upper(), v)
 		}
 		if field != "" {
 			what += fmt.Sprintf(" for field: %q", field)

@@ -40,7 +40,7 @@ func TestSchemaBuilderAndStruct(t *testing.T) {
 		want  string
 	}{
 		{"id", nil, `Invalid value: null used for required field: "id", schema type: INT32`},
-		{"id", "x", `Invalid Go value for schema with type INT32: string for field: "id"`},
+		{"id", "x", `Invalid Java object for schema with type INT32: string for field: "id"`},
 		{"nope", int32(1), "nope is not a valid field name"},
 	} {
 		err := st.Put(tc.field, tc.v)

@@ -53,9 +53,9 @@ func OneOf(values ...string) Validator {
 	}
 }
 
-// NonEmptyString rejects a null or empty STRING (Kafka's NonEmptyString).
+// NonEmptyString rejects an empty STRING; null passes (Kafka's NonEmptyString).
 func NonEmptyString(v any) error {
-	if s, ok := v.(string); !ok || s == "" {
+	if s, ok := v.(string); ok && s == "" {
 		return errors.New("String must be non-empty")
 	}
 	return nil
