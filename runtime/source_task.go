@@ -233,6 +233,7 @@ func (t *sourceTask) startProducer() error {
 	cm["go.logs.channel.enable"] = true
 	cm["go.logs.channel"] = logs
 	cm["go.delivery.report.fields"] = "none" // the runtime needs only the opaque and the offset
+	smallProducerChannels(cm)
 	p, err := kafka.NewProducer(&cm)
 	if err != nil {
 		return fmt.Errorf("creating producer for task %s: %w", t.id, err)

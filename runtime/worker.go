@@ -50,6 +50,7 @@ func NewWorker(ctx context.Context, p WorkerParams) (*Worker, error) {
 	}
 	logs := make(chan kafka.LogEvent, 64)
 	cm := kafka.ConfigMap{"go.logs.channel.enable": true, "go.logs.channel": logs}
+	smallProducerChannels(cm)
 	for k, v := range p.Config.ClientConfig("admin.") {
 		cm[k] = v
 	}
@@ -69,7 +70,7 @@ func NewWorker(ctx context.Context, p WorkerParams) (*Worker, error) {
 	}
 	w.base, w.admin = base, admin
 	w.logsDone.Add(1)
-	go w.forwardLogs(logs) // ends when Close closes w.stopLogs
+	go w.forwardLogs(logs, base.Events()) // ends when Close closes w.stopLogs
 	id, err := admin.ClusterID(ctx)
 	if err != nil {
 		w.Close()
@@ -80,18 +81,33 @@ func NewWorker(ctx context.Context, p WorkerParams) (*Worker, error) {
 	return w, nil
 }
 
-// forwardLogs hands librdkafka's log lines to hclog at Debug, so they never reach stderr raw.
-func (w *Worker) forwardLogs(ch chan kafka.LogEvent) {
+// forwardLogs hands librdkafka's log lines to hclog at Debug, so they never reach stderr raw,
+// and drains the base handle's events (client-level errors, at Debug too: the admin calls
+// report their own failures).
+func (w *Worker) forwardLogs(ch chan kafka.LogEvent, events chan kafka.Event) {
 	defer w.logsDone.Done()
 	l := w.log.Named("librdkafka")
 	for {
 		select {
 		case ev := <-ch:
 			l.Debug(ev.Message, "tag", ev.Tag, "level", ev.Level)
+		case ev := <-events:
+			if ev != nil {
+				l.Debug("client event", "event", ev.String())
+			}
 		case <-w.stopLogs:
 			return
 		}
 	}
+}
+
+// smallProducerChannels shrinks confluent-kafka-go's producer channels. Its defaults are
+// 1,000,000 slots each (about 24 MB apiece, scanned by every GC); Tributary passes a delivery
+// channel to each Produce call, so the events channel carries only client errors, and the
+// produce channel is unused.
+func smallProducerChannels(cm kafka.ConfigMap) {
+	cm["go.events.channel.size"] = 1000
+	cm["go.produce.channel.size"] = 1
 }
 
 // KafkaClusterID is the id of the Kafka cluster the worker connected to.

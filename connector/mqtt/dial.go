@@ -1,6 +1,7 @@
 package mqtt
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -37,7 +38,7 @@ func (d dialer) dial(ctx context.Context, u *url.URL) (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &packetConn{Conn: conn}, nil
+	return &packetConn{Conn: conn, r: bufio.NewReaderSize(conn, 64<<10)}, nil
 }
 
 func (d dialer) tlsConfig() *tls.Config {
@@ -67,12 +68,18 @@ func (d dialer) dialWebSocket(ctx context.Context, u *url.URL) (net.Conn, error)
 // than one goroutine; interleaved, they corrupt the stream, and even alone they made Mosquitto
 // 2.0's TLS listener intermittently report a malformed packet. Over WebSockets one Write is one
 // message, and brokers expect whole packets per message.
+//
+// Reads go through a buffer: the MQTT clients read a packet in two or three small reads
+// (fixed header, length, body), one system call each without it.
 type packetConn struct {
 	net.Conn
-	packet sync.Mutex // held by a writer for a whole packet (see Lock)
-	mu     sync.Mutex // guards buf
+	r      *bufio.Reader // one reader: the client's read loop
+	packet sync.Mutex    // held by a writer for a whole packet (see Lock)
+	mu     sync.Mutex    // guards buf
 	buf    []byte
 }
+
+func (c *packetConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
 func (c *packetConn) Write(p []byte) (int, error) {
 	c.mu.Lock()

@@ -194,6 +194,10 @@ func (l *kafkaLog) startClients() error {
 	pcm["acks"] = "all"
 	pcm["enable.idempotence"] = false
 	pcm["max.in.flight.requests.per.connection"] = 1
+	// confluent-kafka-go's default channels hold 1,000,000 events each (about 24 MB apiece);
+	// deliveries here go to per-call channels, so the events channel carries only errors.
+	pcm["go.events.channel.size"] = 1000
+	pcm["go.produce.channel.size"] = 1
 	p, err := kafka.NewProducer(&pcm)
 	if err != nil {
 		return fmt.Errorf("creating the producer for topic %s: %w", l.topic, err)
