@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -115,6 +116,10 @@ type ConfigKey struct {
 	DisplayName string
 	// Dependents names keys whose meaning depends on this one (shown by /validate).
 	Dependents []string
+	// MessageName is the key name Validate's "Invalid value … for configuration <name>"
+	// messages use, when it differs from Name: a plugin's key embedded under a prefix keeps
+	// its own name there, as Kafka's ConfigDef.embed passes validators the unprefixed name.
+	MessageName string
 }
 
 // Width is a UI hint for the length of a value (Kafka's ConfigDef.Width).
@@ -252,7 +257,29 @@ func (d *ConfigDef) Validate(cfg Config) []ConfigValue {
 	out := make([]ConfigValue, 0, len(d.Keys))
 	for _, k := range d.Keys {
 		cv := ConfigValue{Name: k.Name, Value: cfg[k.Name]}
-		if _, err := k.parse(cfg); err != nil {
+		// Kafka's parseForValidate: a value that does not parse, or a missing required one,
+		// is reported and then validated as null, so the validator may add its message.
+		var v any
+		raw, present := cfg[k.Name]
+		switch {
+		case present:
+			parsed, err := ParseValue(k.Type, raw)
+			if err != nil {
+				cv.Errors = append(cv.Errors, invalid(k.Name, raw, err.Error()).Error())
+			} else {
+				v = parsed
+			}
+		case k.Required:
+			cv.Errors = append(cv.Errors, fmt.Sprintf("Missing required configuration %q which has no default value.", k.Name))
+		case k.Default != nil:
+			parsed, err := ParseValue(k.Type, fmt.Sprint(k.Default))
+			if err != nil {
+				cv.Errors = append(cv.Errors, invalid(k.Name, fmt.Sprint(k.Default), err.Error()).Error())
+			} else {
+				v = parsed
+			}
+		}
+		if _, err := k.validated(v, ""); err != nil {
 			cv.Errors = append(cv.Errors, err.Error())
 		}
 		out = append(out, cv)
@@ -308,7 +335,16 @@ func (k ConfigKey) validated(v any, _ string) (any, error) {
 		return v, nil
 	}
 	if err := k.Validate(v); err != nil {
-		return nil, invalid(k.Name, javaString(v), err.Error())
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			// A validator that words its whole message (Kafka's ConfigException(message)).
+			return nil, &ConfigError{Key: k.Name, Message: ce.Message}
+		}
+		name := k.Name
+		if k.MessageName != "" {
+			name = k.MessageName
+		}
+		return nil, invalid(name, javaString(v), err.Error())
 	}
 	return v, nil
 }

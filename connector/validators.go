@@ -9,9 +9,12 @@ import (
 // Kafka's validator messages are user-facing and capitalised; they are kept verbatim so
 // Tributary's errors read like Apache Kafka Connect's.
 
-// AtLeast accepts INT, SHORT and LONG values ≥ min (Kafka's Range.atLeast). Null passes.
+// AtLeast accepts INT, SHORT and LONG values ≥ min (Kafka's Range.atLeast); null is refused.
 func AtLeast(minimum int64) Validator {
 	return func(v any) error {
+		if v == nil {
+			return errors.New("Value must be non-null")
+		}
 		n, ok := asInt64(v)
 		if ok && n < minimum {
 			return fmt.Errorf("Value must be at least %d", minimum)
@@ -23,6 +26,9 @@ func AtLeast(minimum int64) Validator {
 // Between accepts INT, SHORT and LONG values in [min, max] (Kafka's Range.between).
 func Between(minimum, maximum int64) Validator {
 	return func(v any) error {
+		if v == nil {
+			return errors.New("Value must be non-null")
+		}
 		n, ok := asInt64(v)
 		switch {
 		case !ok:
@@ -79,4 +85,15 @@ func asInt64(v any) (int64, bool) {
 		return n, true
 	}
 	return 0, false
+}
+
+// Optional lets null through to v: for keys whose default is null (Kafka cannot combine a
+// Range with a null default; Tributary checks such values only when they are set).
+func Optional(v Validator) Validator {
+	return func(x any) error {
+		if x == nil {
+			return nil
+		}
+		return v(x)
+	}
 }

@@ -43,6 +43,9 @@ const (
 )
 
 func nonEmptyNoControlChars(v any) error {
+	if v == nil {
+		return nil // a missing name is reported as missing (Kafka's validator skips null)
+	}
 	s, _ := v.(string)
 	if s == "" {
 		return fmt.Errorf("String may not be empty")
@@ -213,6 +216,7 @@ func prefixed(d *connector.ConfigDef, prefix, group string, skip ...string) []co
 		if k.Name == "type" || slices.Contains(skip, k.Name) {
 			continue
 		}
+		k.MessageName = k.Name
 		k.Name = prefix + k.Name
 		k.Group = group
 		k.Order = order
@@ -227,7 +231,7 @@ func negateNeedsPredicate(cfg connector.Config, prefix string, next connector.Va
 	return func(v any) error {
 		_, negate := cfg[prefix+"negate"]
 		if _, pred := cfg[prefix+"predicate"]; negate && !pred {
-			return fmt.Errorf("Config '%snegate' was provided but there is no config '%spredicate' defining a predicate to be negated.", prefix, prefix)
+			return &connector.ConfigError{Message: fmt.Sprintf("Config '%snegate' was provided but there is no config '%spredicate' defining a predicate to be negated.", prefix, prefix)}
 		}
 		return next(v)
 	}
@@ -235,11 +239,21 @@ func negateNeedsPredicate(cfg connector.Config, prefix string, next connector.Va
 
 func (p *Plugins) classValidator(kind PluginKind, what string) connector.Validator {
 	return func(v any) error {
+		if v == nil {
+			return nil // missing: reported as such; Kafka's type validator skips null
+		}
 		s, _ := v.(string)
 		if s == "" {
 			return fmt.Errorf("Not a %s", what)
 		}
 		if _, err := p.Lookup(s, kind); err != nil {
+			// An SMT's base class (InsertField) names its $Key/$Value variants, as Kafka
+			// reports an abstract class.
+			_, kerr := p.Lookup(s+"$Key", kind)
+			_, verr := p.Lookup(s+"$Value", kind)
+			if kerr == nil && verr == nil {
+				return &connector.ConfigError{Message: fmt.Sprintf("This class is abstract and cannot be created. Did you mean %s$Key, %s$Value?", s, s)}
+			}
 			return fmt.Errorf("Class %s could not be found.", s)
 		}
 		return nil

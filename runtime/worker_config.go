@@ -126,7 +126,7 @@ var WorkerConfigDef = &connector.ConfigDef{Keys: []connector.ConfigKey{
 		Doc: "Comma-separated listener URIs the REST API binds to, e.g. http://127.0.0.1:8083."},
 	{Name: KeyRestAdvertisedHostName, Type: connector.ConfigString, Importance: connector.Low,
 		Doc: "Host name given to other workers to reach this one; defaults to the listener's host."},
-	{Name: KeyRestAdvertisedPort, Type: connector.ConfigInt, Validate: connector.Between(0, 65535), Importance: connector.Low,
+	{Name: KeyRestAdvertisedPort, Type: connector.ConfigInt, Validate: connector.Optional(connector.Between(0, 65535)), Importance: connector.Low,
 		Doc: "Port given to other workers to reach this one; defaults to the listener's port."},
 	{Name: KeyRestAdvertisedListener, Type: connector.ConfigString, Validate: nullOr(connector.OneOf("http", "https")), Importance: connector.Low,
 		Doc: "Scheme given to other workers to reach this one (http or https)."},

@@ -146,6 +146,10 @@ func (j *javaRegex) matches(s string) bool {
 // TopicNameMatches composes them).
 func javaRegexValidator(nonEmpty bool) func(any) error {
 	return func(v any) error {
+		if v == nil {
+			// Java's RegexValidator compiles null and reports the NullPointerException.
+			return &javaRuntimeError{msg: `Invalid regex: Cannot invoke "String.isEmpty()" because "this.pattern" is null`}
+		}
 		s, _ := v.(string)
 		if nonEmpty && s == "" {
 			return &javaRuntimeError{msg: "String must be non-empty"}

@@ -241,7 +241,7 @@ var configDef = &connector.ConfigDef{Keys: []connector.ConfigKey{
 			"stops reading, so the broker holds further messages; nothing is dropped.",
 	}),
 	key(groupBuffer, 2, connector.ConfigKey{
-		Name: BufferMaxCapacityConfig, Type: connector.ConfigInt, Default: nil, Validate: connector.AtLeast(1), Importance: connector.Low,
+		Name: BufferMaxCapacityConfig, Type: connector.ConfigInt, Default: nil, Validate: connector.Optional(connector.AtLeast(1)), Importance: connector.Low,
 		Doc: "Same as " + BufferSizeConfig + " (takes precedence when set).",
 	}),
 	key(groupBuffer, 3, connector.ConfigKey{
