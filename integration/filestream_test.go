@@ -26,6 +26,8 @@ type rec struct {
 	Key, Value []byte
 	Partition  int32
 	Offset     int64
+	Topic      string
+	Headers    []kafka.Header
 }
 
 // consumeAll reads topic from the beginning until want records arrived or ctx ends.
@@ -54,7 +56,11 @@ func consumeUntil(ctx context.Context, t *testing.T, topic string, done func([]r
 		if err != nil {
 			continue // timeouts while the topic fills
 		}
-		out = append(out, rec{Key: m.Key, Value: m.Value, Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset)})
+		r := rec{Key: m.Key, Value: m.Value, Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset), Headers: m.Headers}
+		if m.TopicPartition.Topic != nil {
+			r.Topic = *m.TopicPartition.Topic
+		}
+		out = append(out, r)
 	}
 	return out
 }

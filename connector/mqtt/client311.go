@@ -110,19 +110,13 @@ func (c *client311) connect(ctx context.Context) error {
 	}
 }
 
-// connected runs on every (re)connection: it drops stale subscriptions and subscribes.
+// connected runs on every (re)connection: it subscribes, then drops stale subscriptions.
 func (c *client311) connected(cl pahov3.Client) {
 	s := c.t.s
 	c.t.log.Info("connected", "client_id", s.taskClientID)
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
-		if len(s.taskUnsubscribe) > 0 {
-			tok := cl.Unsubscribe(s.taskUnsubscribe...)
-			if tok.WaitTimeout(s.connectTimeout) && tok.Error() != nil {
-				c.t.log.Warn("unsubscribing from filters of an earlier task layout failed", "error", tok.Error())
-			}
-		}
 		filters := make(map[string]byte, len(s.taskSubscribe))
 		for _, f := range s.taskSubscribe {
 			filters[f] = s.qos
@@ -146,6 +140,13 @@ func (c *client311) connected(cl pahov3.Client) {
 				}
 			}
 			c.t.log.Info("subscribed", "filters", fmt.Sprint(s.taskSubscribe), "qos", s.qos)
+		}
+		// Stale subscriptions go after the new ones are in place (see client5.subscribe).
+		if len(s.taskUnsubscribe) > 0 {
+			tok := cl.Unsubscribe(s.taskUnsubscribe...)
+			if tok.WaitTimeout(s.connectTimeout) && tok.Error() != nil {
+				c.t.log.Warn("unsubscribing from filters of an earlier task layout failed", "error", tok.Error())
+			}
 		}
 		c.upOnce.Do(func() { close(c.up) })
 	}()

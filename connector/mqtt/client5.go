@@ -142,45 +142,45 @@ func (c *client5) connectionUp(cm *autopaho.ConnectionManager, ca *paho.Connack)
 	}()
 }
 
-// subscribe removes subscriptions the session may hold from an earlier task layout, then
-// subscribes to this task's filters.
+// subscribe subscribes to this task's filters, then removes the subscriptions the session may
+// hold from an earlier task layout. In that order: with the stale one removed first, a message
+// published in between would match no subscription and the broker would discard it.
 func (c *client5) subscribe(cm *autopaho.ConnectionManager) error {
 	s := c.t.s
 	ctx, cancel := context.WithTimeout(context.Background(), s.connectTimeout)
 	defer cancel()
+	if len(s.taskSubscribe) > 0 {
+		sub := &paho.Subscribe{}
+		for _, f := range s.taskSubscribe {
+			o := paho.SubscribeOptions{Topic: f, QoS: s.qos}
+			if s.retainedPolicy == RetainedSkipOnResubscribe {
+				o.RetainHandling = 1
+			}
+			sub.Subscriptions = append(sub.Subscriptions, o)
+		}
+		sa, err := cm.Subscribe(ctx, sub)
+		if sa != nil {
+			for i, rc := range sa.Reasons {
+				if rc >= 0x80 && i < len(s.taskSubscribe) {
+					return fmt.Errorf("MQTT client %s: the broker refused the subscription to %q: %s",
+						s.taskClientID, s.taskSubscribe[i], reasonText(rc, subackReasons))
+				}
+			}
+		}
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, paho.ErrInvalidArguments) {
+				return fmt.Errorf("MQTT client %s: subscribing to %v: %w", s.taskClientID, s.taskSubscribe, err)
+			}
+			c.t.log.Warn("subscribing failed; retrying on the next connection", "error", err)
+			return nil
+		}
+		c.t.log.Info("subscribed", "filters", fmt.Sprint(s.taskSubscribe), "qos", s.qos)
+	}
 	if len(s.taskUnsubscribe) > 0 {
 		if _, err := cm.Unsubscribe(ctx, &paho.Unsubscribe{Topics: s.taskUnsubscribe}); err != nil {
 			c.t.log.Warn("unsubscribing from filters of an earlier task layout failed", "filters", fmt.Sprint(s.taskUnsubscribe), "error", err)
 		}
 	}
-	if len(s.taskSubscribe) == 0 {
-		return nil
-	}
-	sub := &paho.Subscribe{}
-	for _, f := range s.taskSubscribe {
-		o := paho.SubscribeOptions{Topic: f, QoS: s.qos}
-		if s.retainedPolicy == RetainedSkipOnResubscribe {
-			o.RetainHandling = 1
-		}
-		sub.Subscriptions = append(sub.Subscriptions, o)
-	}
-	sa, err := cm.Subscribe(ctx, sub)
-	if sa != nil {
-		for i, rc := range sa.Reasons {
-			if rc >= 0x80 && i < len(s.taskSubscribe) {
-				return fmt.Errorf("MQTT client %s: the broker refused the subscription to %q: %s",
-					s.taskClientID, s.taskSubscribe[i], reasonText(rc, subackReasons))
-			}
-		}
-	}
-	if err != nil {
-		if ctx.Err() != nil || errors.Is(err, paho.ErrInvalidArguments) {
-			return fmt.Errorf("MQTT client %s: subscribing to %v: %w", s.taskClientID, s.taskSubscribe, err)
-		}
-		c.t.log.Warn("subscribing failed; retrying on the next connection", "error", err)
-		return nil
-	}
-	c.t.log.Info("subscribed", "filters", fmt.Sprint(s.taskSubscribe), "qos", s.qos)
 	return nil
 }
 

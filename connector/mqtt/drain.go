@@ -23,30 +23,66 @@ import (
 // queue is empty.
 const drainIdle = time.Second
 
-// drainRemoved runs on task 0. When tasks.max was lowered, the sessions of the removed tasks
+// removedSessions, detachRemoved and drainRemoved run on task 0. When tasks.max was lowered, the sessions of the removed tasks
 // (client ids <prefix>-N … with N the new task count) are still on the broker: they hold the
 // messages queued while their task was away, and as members of the shared subscription (or
 // subscribers of a filter now dealt to another task) they keep receiving messages that no one
-// would read until the session expires. Task 0 connects as each of them in turn, unsubscribes
-// from every filter so no new message is routed there, forwards the queued messages to Kafka
-// like its own (under that client id's source partition), and ends the session once it is
-// empty and every message is acknowledged.
+// would read until the session expires. Before it subscribes, task 0 connects as each of
+// them and unsubscribes it from every filter, so no new message is routed there; once
+// running, it connects as each in turn again, forwards the queued messages to Kafka like its
+// own (under that client id's source partition), and ends the session once it is empty and
+// every message is acknowledged.
 //
 // The removed client ids are those below the task count task 0's last committed offset
 // recorded, and any further id that has a committed offset.
-func (t *sourceTask) drainRemoved(ctx context.Context, d dialer) {
+func (t *sourceTask) removedSessions(ctx context.Context) ([]*origin, error) {
 	prefix := strings.TrimSuffix(t.s.taskClientID, "-"+strconv.Itoa(t.s.taskIndex))
+	var removed []*origin
 	for k := t.s.taskCount; ctx.Err() == nil; k++ {
 		o, err := t.origin(ctx, prefix+"-"+strconv.Itoa(k))
 		if err != nil {
-			t.log.Warn("reading the offsets of removed tasks failed; their sessions are not drained", "error", err)
-			return
+			return nil, fmt.Errorf("reading the offsets of removed tasks: %w", err)
 		}
 		if int64(k) >= t.own.tasks && o.messages.Load() == 0 {
-			return
+			break
 		}
+		removed = append(removed, o)
+	}
+	return removed, nil
+}
+
+// detachRemoved takes every removed session out of the subscriptions. Task 0 runs it before
+// it subscribes itself, so no removed session queues a share of a message that task 0 also
+// receives. It returns the sessions to drain (those it could detach).
+func (t *sourceTask) detachRemoved(ctx context.Context, d dialer) []*origin {
+	removed, err := t.removedSessions(ctx)
+	if err != nil {
+		t.log.Warn("the sessions of removed tasks are not drained", "error", err)
+		return nil
+	}
+	var out []*origin
+	for _, o := range removed {
+		if t.s.version == Version311 {
+			err = t.detach311(ctx, d, o)
+		} else {
+			err = t.detach5(ctx, d, o)
+		}
+		if err != nil {
+			t.log.Warn("unsubscribing the session of a removed task failed; it is retried when this task restarts",
+				"client_id", o.clientID, "error", err)
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// drainRemoved forwards what the detached sessions hold, one after the other, and ends them.
+func (t *sourceTask) drainRemoved(ctx context.Context, d dialer, removed []*origin) {
+	for _, o := range removed {
 		start := time.Now()
 		var n int64
+		var err error
 		if t.s.version == Version311 {
 			n, err = t.drain311(ctx, d, o)
 		} else {
@@ -99,9 +135,9 @@ func awaitDrained(ctx context.Context, q *ackQueue, last *atomic.Int64) error {
 	}
 }
 
-// drain5 empties one MQTT 5 session: CONNECT with Clean Start 0 and Session Expiry 0 (the
-// session ends with this connection), UNSUBSCRIBE from every filter, then receive.
-func (t *sourceTask) drain5(ctx context.Context, d dialer, o *origin) (int64, error) {
+// connect5 connects as a removed task's client id, resuming its session (Clean Start 0) with
+// the given Session Expiry, trying the servers in order.
+func (t *sourceTask) connect5(ctx context.Context, d dialer, o *origin, expiry uint32, handler func(paho.PublishReceived) (bool, error)) (*paho.Client, *paho.Connack, error) {
 	s := t.s
 	var lastErr error
 	for _, u := range s.servers {
@@ -112,34 +148,17 @@ func (t *sourceTask) drain5(ctx context.Context, d dialer, o *origin) (int64, er
 			lastErr = err
 			continue
 		}
-		var n, last atomic.Int64
-		last.Store(time.Now().UnixNano())
-		q := newAckQueue(t.window)
 		cli := paho.NewClient(paho.ClientConfig{
 			ClientID:                   o.clientID,
 			Conn:                       conn,
 			EnableManualAcknowledgment: true,
 			SendAcksInterval:           ackInterval,
-			OnPublishReceived: []func(paho.PublishReceived) (bool, error){func(pr paho.PublishReceived) (bool, error) {
-				p := pr.Packet
-				var ack func()
-				if p.QoS > 0 {
-					ack = func() { _ = pr.Client.Ack(p) }
-				}
-				m := message{topic: p.Topic, payload: p.Payload, qos: p.QoS, retained: p.Retain, duplicate: p.Duplicate(), packetID: p.PacketID}
-				if p.Properties != nil {
-					m.headers = func(h *connector.Headers) { propertyHeaders(h, p.Properties) }
-				}
-				n.Add(1)
-				t.receive(ctx, o, m, q, ack)
-				last.Store(time.Now().UnixNano())
-				return true, nil
-			}},
+			OnPublishReceived:          []func(paho.PublishReceived) (bool, error){handler},
 		})
-		zero, receiveMax := uint32(0), s.receiveMaximum
+		receiveMax := s.receiveMaximum
 		cp := &paho.Connect{
 			ClientID: o.clientID, KeepAlive: s.keepAlive, CleanStart: false,
-			Properties: &paho.ConnectProperties{SessionExpiryInterval: &zero, ReceiveMaximum: &receiveMax},
+			Properties: &paho.ConnectProperties{SessionExpiryInterval: &expiry, ReceiveMaximum: &receiveMax},
 		}
 		if s.username != "" {
 			cp.UsernameFlag, cp.Username = true, s.username
@@ -155,19 +174,92 @@ func (t *sourceTask) drain5(ctx context.Context, d dialer, o *origin) (int64, er
 			_ = conn.Close()
 			continue
 		}
-		if ca.SessionPresent {
-			uctx, cancel := context.WithTimeout(ctx, s.connectTimeout)
-			_, err = cli.Unsubscribe(uctx, &paho.Unsubscribe{Topics: t.allFilterForms()})
-			cancel()
-			if err == nil {
-				err = awaitDrained(ctx, q, &last)
-			}
-		}
-		_ = cli.Disconnect(&paho.Disconnect{ReasonCode: 0})
-		q.close()
-		return n.Load(), err
+		return cli, ca, nil
 	}
-	return 0, fmt.Errorf("no broker reachable: %w", lastErr)
+	return nil, nil, fmt.Errorf("no broker reachable: %w", lastErr)
+}
+
+// detach5 unsubscribes a removed session from every filter and leaves it, with its queue,
+// for drain5. Messages the broker sends meanwhile are not acknowledged: they come again.
+func (t *sourceTask) detach5(ctx context.Context, d dialer, o *origin) error {
+	cli, ca, err := t.connect5(ctx, d, o, max(t.s.sessionExpiry, 60), func(paho.PublishReceived) (bool, error) { return true, nil })
+	if err != nil {
+		return err
+	}
+	if ca.SessionPresent {
+		uctx, cancel := context.WithTimeout(ctx, t.s.connectTimeout)
+		_, err = cli.Unsubscribe(uctx, &paho.Unsubscribe{Topics: t.allFilterForms()})
+		cancel()
+	}
+	_ = cli.Disconnect(&paho.Disconnect{ReasonCode: 0})
+	return err
+}
+
+// drain5 empties one MQTT 5 session: CONNECT with Clean Start 0 and Session Expiry 0 (the
+// session ends with this connection), UNSUBSCRIBE from every filter (again), then receive.
+func (t *sourceTask) drain5(ctx context.Context, d dialer, o *origin) (int64, error) {
+	var n, last atomic.Int64
+	last.Store(time.Now().UnixNano())
+	q := newAckQueue(t.window)
+	defer q.close()
+	cli, ca, err := t.connect5(ctx, d, o, 0, func(pr paho.PublishReceived) (bool, error) {
+		p := pr.Packet
+		var ack func()
+		if p.QoS > 0 {
+			ack = func() { _ = pr.Client.Ack(p) }
+		}
+		m := message{topic: p.Topic, payload: p.Payload, qos: p.QoS, retained: p.Retain, duplicate: p.Duplicate(), packetID: p.PacketID}
+		if p.Properties != nil {
+			m.headers = func(h *connector.Headers) { propertyHeaders(h, p.Properties) }
+		}
+		n.Add(1)
+		t.receive(ctx, o, m, q, ack)
+		last.Store(time.Now().UnixNano())
+		return true, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	if ca.SessionPresent {
+		uctx, cancel := context.WithTimeout(ctx, t.s.connectTimeout)
+		_, err = cli.Unsubscribe(uctx, &paho.Unsubscribe{Topics: t.allFilterForms()})
+		cancel()
+		if err == nil {
+			err = awaitDrained(ctx, q, &last)
+		}
+	}
+	_ = cli.Disconnect(&paho.Disconnect{ReasonCode: 0})
+	return n.Load(), err
+}
+
+// detach311 unsubscribes a removed 3.1.1 session from every filter and leaves it, with its
+// queue, for drain311. Messages the broker sends meanwhile are not acknowledged.
+func (t *sourceTask) detach311(ctx context.Context, d dialer, o *origin) error {
+	s := t.s
+	opts := pahov3.NewClientOptions().SetProtocolVersion(4).SetClientID(o.clientID).SetCleanSession(false).
+		SetUsername(s.username).SetPassword(s.password).SetKeepAlive(time.Duration(s.keepAlive) * time.Second).
+		SetConnectTimeout(s.connectTimeout).SetAutoReconnect(false).SetAutoAckDisabled(true).
+		SetCustomOpenConnectionFn(func(u *url.URL, _ pahov3.ClientOptions) (net.Conn, error) {
+			dctx, cancel := context.WithTimeout(ctx, s.connectTimeout)
+			defer cancel()
+			return d.dial(dctx, u)
+		}).
+		SetDefaultPublishHandler(func(pahov3.Client, pahov3.Message) {})
+	for _, u := range s.servers {
+		opts.AddBroker(u.String())
+	}
+	cli := pahov3.NewClient(opts)
+	tok := cli.Connect()
+	tok.Wait()
+	if err := tok.Error(); err != nil {
+		return err
+	}
+	defer cli.Disconnect(250)
+	ut := cli.Unsubscribe(t.allFilterForms()...)
+	if !ut.WaitTimeout(s.connectTimeout) {
+		return errors.New("no UNSUBACK in time")
+	}
+	return ut.Error()
 }
 
 // drain311 empties one MQTT 3.1.1 session: CONNECT with clean session 0, UNSUBSCRIBE, receive

@@ -111,16 +111,20 @@ func (t *sourceTask) Start(ctx context.Context, tc connector.TaskContext, cfg co
 	}
 	t.log.Info("connecting", "client_id", s.taskClientID, "servers", fmt.Sprint(s.servers), "version", s.version,
 		"subscriptions", fmt.Sprint(s.taskSubscribe), "clean_session", s.cleanSession, "qos", s.qos)
+	var removed []*origin
+	if s.taskIndex == 0 && !s.cleanSession {
+		removed = t.detachRemoved(ctx, d)
+	}
 	if err := t.cl.connect(ctx); err != nil {
 		return err
 	}
-	if s.taskIndex == 0 && !s.cleanSession {
+	if len(removed) > 0 {
 		dctx, cancel := context.WithCancel(ctx)
 		t.stopDrain = cancel
 		t.drainWG.Add(1)
 		go func() {
 			defer t.drainWG.Done()
-			t.drainRemoved(dctx, d)
+			t.drainRemoved(dctx, d, removed)
 		}()
 	}
 	return nil
