@@ -169,8 +169,12 @@ func (t *sourceTask) runCatching(stopCtx, killCtx context.Context) (err error) {
 	loopErr := t.pollLoop(stopCtx, killCtx)
 
 	stopCommits()
-	if loopErr == nil && killCtx.Err() == nil {
-		loopErr = t.drainAndCommit(killCtx)
+	if killCtx.Err() == nil {
+		// After a failure too, as Java's finalOffsetCommit(failed): what was sent is
+		// waited for and committed.
+		if err := t.drainAndCommit(killCtx); loopErr == nil {
+			loopErr = err
+		}
 	}
 	stopDeliveries()
 	wg.Wait()
@@ -327,6 +331,7 @@ func (t *sourceTask) send(ctx context.Context, orig *connector.Record) error {
 	msg, err := t.errors.withRetries(ctx, func() (*kafka.Message, error) { return t.toMessage(orig) })
 	if err != nil {
 		if t.errors.tolerance != "all" {
+			t.submitted.forget(sub) // never sent: not in flight (Java submits only after conversion)
 			return fmt.Errorf("%w: %w", errToleranceExceeded, err)
 		}
 		if t.errors.logErrors {

@@ -7,7 +7,6 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf16"
 
@@ -55,7 +54,7 @@ type cast struct {
 	casts       map[string]connector.Type
 	wholeType   connector.Type
 	replaceNull bool
-	cache       sync.Map // *connector.Schema → *connector.Schema
+	cache       fldSchemaCache // bounded, as Java's LRU cache of 16: JsonPayload makes a schema per record
 }
 
 func (c *cast) ConfigDef() *connector.ConfigDef { return castConfigDef }
@@ -82,7 +81,7 @@ func (c *cast) Configure(cfg connector.Config) error {
 	}
 	c.fields, c.casts, c.wholeType, _ = castParseFieldTypes(spec)
 	c.replaceNull = vals.Bool(castReplaceNullWithDefaultConfig)
-	c.cache = sync.Map{}
+	c.cache.reset()
 	return nil
 }
 
@@ -254,8 +253,8 @@ func castFieldValue(st *connector.Struct, name string, replace bool) (any, error
 }
 
 func (c *cast) updatedSchema(schema *connector.Schema) (*connector.Schema, error) {
-	if s, ok := c.cache.Load(schema); ok {
-		return s.(*connector.Schema), nil
+	if s := c.cache.get(schema); s != nil {
+		return s, nil
 	}
 	var b *connector.SchemaBuilder
 	if c.wholeType != 0 {
@@ -313,7 +312,7 @@ func (c *cast) updatedSchema(schema *connector.Schema) (*connector.Schema, error
 	if err != nil {
 		return nil, err
 	}
-	c.cache.Store(schema, s)
+	c.cache.put(schema, s)
 	return s, nil
 }
 

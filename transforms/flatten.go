@@ -2,7 +2,6 @@ package transforms
 
 import (
 	"sort"
-	"sync"
 
 	"github.com/tributary-connect/tributary/connector"
 )
@@ -28,7 +27,7 @@ func init() {
 type flatten struct {
 	side      side
 	delimiter string
-	cache     sync.Map // *connector.Schema → *connector.Schema
+	cache     fldSchemaCache // bounded, as Java's LRU cache of 16: JsonPayload makes a schema per record
 }
 
 func (f *flatten) ConfigDef() *connector.ConfigDef { return flattenConfigDef }
@@ -39,7 +38,7 @@ func (f *flatten) Configure(cfg connector.Config) error {
 		return err
 	}
 	f.delimiter = vals.String(flattenDelimiterConfig)
-	f.cache = sync.Map{}
+	f.cache.reset()
 	return nil
 }
 
@@ -151,8 +150,8 @@ func (f *flatten) applyWithSchema(r *connector.Record, schema *connector.Schema,
 }
 
 func (f *flatten) updatedSchema(schema *connector.Schema) (*connector.Schema, error) {
-	if s, ok := f.cache.Load(schema); ok {
-		return s.(*connector.Schema), nil
+	if s := f.cache.get(schema); s != nil {
+		return s, nil
 	}
 	var def *connector.Struct
 	if schema.Default != nil {
@@ -174,7 +173,7 @@ func (f *flatten) updatedSchema(schema *connector.Schema) (*connector.Schema, er
 	if err != nil {
 		return nil, err
 	}
-	f.cache.Store(schema, s)
+	f.cache.put(schema, s)
 	return s, nil
 }
 

@@ -3,7 +3,6 @@ package transforms
 import (
 	"errors"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/tributary-connect/tributary/connector"
@@ -80,7 +79,7 @@ type timestampConverter struct {
 	format        *javaDateFormat // nil when no format is configured
 	unixPrecision string
 	replaceNull   bool
-	cache         sync.Map // *connector.Schema → *connector.Schema
+	cache         fldSchemaCache // bounded, as Java's LRU cache of 16: JsonPayload makes a schema per record
 }
 
 func (t *timestampConverter) ConfigDef() *connector.ConfigDef { return tscConfigDef }
@@ -95,7 +94,7 @@ func (t *timestampConverter) Configure(cfg connector.Config) error {
 	pattern := vals.String(tscFormatConfig)
 	t.unixPrecision = vals.String(tscUnixPrecisionConfig)
 	t.replaceNull = vals.Bool(tscReplaceNullWithDefaultConfig)
-	t.cache = sync.Map{}
+	t.cache.reset()
 	blank := castTrim(pattern) == ""
 	if t.targetType == tscTypeString && blank {
 		return &connector.ConfigError{Message: tscFormatRequiredMessage}
@@ -177,8 +176,8 @@ func (t *timestampConverter) applyWithSchema(r *connector.Record, schema *connec
 }
 
 func (t *timestampConverter) updatedSchema(schema *connector.Schema) (*connector.Schema, error) {
-	if s, ok := t.cache.Load(schema); ok {
-		return s.(*connector.Schema), nil
+	if s := t.cache.get(schema); s != nil {
+		return s, nil
 	}
 	if schema.Type != connector.TypeStruct {
 		return nil, connector.DataErrorf("Cannot list fields on non-struct type")
@@ -213,7 +212,7 @@ func (t *timestampConverter) updatedSchema(schema *connector.Schema) (*connector
 		withDefault.Default = dv
 		s = &withDefault
 	}
-	t.cache.Store(schema, s)
+	t.cache.put(schema, s)
 	return s, nil
 }
 
