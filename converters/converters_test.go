@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // The SPI interfaces each converter implements.
@@ -420,29 +421,6 @@ func TestSimpleHeaderConverterNulls(t *testing.T) {
 	}
 }
 
-func TestCivilCalendar(t *testing.T) {
-	// From 1582-10-15 on, days match Go's proleptic Gregorian calendar.
-	for _, d := range []time.Time{
-		time.Date(1582, 10, 15, 0, 0, 0, 0, time.UTC), time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC),
-		time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC),
-	} {
-		days := civilDays(int64(d.Year()), int64(d.Month()), int64(d.Day()))
-		if days*millisPerDay != d.UnixMilli() {
-			t.Errorf("%v: %d days", d, days)
-		}
-	}
-	// The day before the cutover is Julian 1582-10-04.
-	if y, m, d := civilDate(civilDays(1582, 10, 15) - 1); y != 1582 || m != 10 || d != 4 {
-		t.Errorf("day before the cutover: %d-%d-%d", y, m, d)
-	}
-	for days := int64(-800000); days < 800000; days += 997 {
-		y, m, d := civilDate(days)
-		if civilDays(y, m, d) != days {
-			t.Fatalf("day %d -> %d-%d-%d -> %d", days, y, m, d, civilDays(y, m, d))
-		}
-	}
-}
-
 func TestTwosComplement(t *testing.T) {
 	for _, tc := range []struct {
 		s    string
@@ -452,11 +430,11 @@ func TestTwosComplement(t *testing.T) {
 		{"-1", []byte{0xff}}, {"-128", []byte{0x80}}, {"-129", []byte{0xff, 0x7f}}, {"-5", []byte{0xfb}},
 	} {
 		d := dec(tc.s)
-		got := twosComplement(d.Unscaled)
+		got := jvalues.TwosComplement(d.Unscaled)
 		if !bytes.Equal(got, tc.want) {
 			t.Errorf("%s: %x, want %x", tc.s, got, tc.want)
 		}
-		if back := fromTwosComplement(got); back.Cmp(d.Unscaled) != 0 {
+		if back := jvalues.FromTwosComplement(got); back.Cmp(d.Unscaled) != 0 {
 			t.Errorf("%s: back %s", tc.s, back)
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // The golden files in testdata/json were written by testdata/java/GoldenGen.java from Apache
@@ -158,8 +159,8 @@ func describe(v any) string {
 		return "[" + strings.Join(parts, ",") + "]"
 	case map[string]any, map[any]any:
 		var parts []string
-		for _, e := range mapEntries(x) {
-			parts = append(parts, describe(e.key)+"="+describe(e.value))
+		for _, e := range jvalues.MapEntries(x) {
+			parts = append(parts, describe(e.Key)+"="+describe(e.Value))
 		}
 		sort.Strings(parts)
 		// Java sorts by the described key; keys never contain '=' before their value here.
@@ -196,7 +197,7 @@ type goldenCase struct {
 func ms(n int64) time.Time { return time.UnixMilli(n).UTC() }
 
 func dec(s string) connector.Decimal {
-	d, ok := parseBigDecimal(s)
+	d, ok := jvalues.ParseBigDecimal(s)
 	if !ok {
 		panic(s)
 	}
@@ -550,9 +551,9 @@ func TestGoldenJavaFloatToString(t *testing.T) {
 		}
 		var got string
 		if l.key == "f" {
-			got = javaFloat(math.Float32frombits(uint32(bits)))
+			got = jvalues.FloatString(math.Float32frombits(uint32(bits)))
 		} else {
-			got = javaDouble(math.Float64frombits(bits))
+			got = jvalues.DoubleString(math.Float64frombits(bits))
 		}
 		if got != l.fields[1] {
 			t.Errorf("%s %s: got %s, want %s", l.key, l.fields[0], got, l.fields[1])

@@ -3,6 +3,7 @@ package converters
 import (
 	"github.com/tributary-connect/tributary/connector"
 	"github.com/tributary-connect/tributary/internal/javautf8"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // SimpleHeaderConverter is org.apache.kafka.connect.storage.SimpleHeaderConverter, the
@@ -31,7 +32,7 @@ func (SimpleHeaderConverter) FromConnectHeader(_, _ string, _ *connector.Schema,
 	if v == nil {
 		return nil, nil
 	}
-	s, err := valuesToString(v)
+	s, err := jvalues.ToString(v)
 	if err != nil {
 		return nil, err
 	}
@@ -44,12 +45,12 @@ func (SimpleHeaderConverter) ToConnectHeader(_, _ string, b []byte) (*connector.
 	if b == nil {
 		return nil, nil, nil
 	}
-	sv, err := parseString(javautf8.Decode(b))
+	sv, err := jvalues.ParseString(javautf8.Decode(b))
 	if err != nil {
 		return connector.BytesSchema, b, nil
 	}
 	if sv == nil {
 		return nil, nil, nil
 	}
-	return sv.schema, sv.value, nil
+	return sv.Schema, sv.Value, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // JsonConverter configuration keys (JsonConverterConfig).
@@ -325,7 +326,7 @@ func (c *JSONConverter) toConnect(s *connector.Schema, n *jsonNode) (any, error)
 				raw, err := n.binaryValue()
 				if err == nil {
 					var d connector.Decimal
-					if d, err = decimalToLogical(s, raw); err == nil {
+					if d, err = jvalues.DecimalToLogical(s, raw); err == nil {
 						return d, nil
 					}
 				}
@@ -336,12 +337,12 @@ func (c *JSONConverter) toConnect(s *connector.Schema, n *jsonNode) (any, error)
 			if n.kind != jsonInt {
 				return nil, dataErr("Invalid type for Date, underlying representation should be integer but was %s", n.nodeType())
 			}
-			return time.UnixMilli(n.n * millisPerDay).UTC(), nil
+			return time.UnixMilli(n.n * jvalues.MillisPerDay).UTC(), nil
 		case connector.TimeName:
 			if n.kind != jsonInt {
 				return nil, dataErr("Invalid type for Time, underlying representation should be integer but was %s", n.nodeType())
 			}
-			if n.n < 0 || n.n > millisPerDay {
+			if n.n < 0 || n.n > jvalues.MillisPerDay {
 				return nil, dataErr("Time values must use number of milliseconds greater than 0 and less than 86400000")
 			}
 			return time.UnixMilli(n.n).UTC(), nil
@@ -457,22 +458,12 @@ func (c *JSONConverter) mapToConnect(s *connector.Schema, n *jsonNode) (any, err
 		if err != nil {
 			return nil, err
 		}
-		if !hashable(k) {
-			return nil, dataErr("Map keys of type %s are not supported", javaClass(k))
+		if !jvalues.Hashable(k) {
+			return nil, dataErr("Map keys of type %s are not supported", jvalues.JavaClass(k))
 		}
 		out[k] = v
 	}
 	return out, nil
-}
-
-// hashable reports whether k can be a Go map key: Java allows lists, maps and byte arrays as
-// HashMap keys, Go does not.
-func hashable(k any) bool {
-	switch k.(type) {
-	case []any, []byte, map[string]any, map[any]any:
-		return false
-	}
-	return true
 }
 
 // lru is a small, goroutine-safe least-recently-used cache (Kafka's SynchronizedCache over an

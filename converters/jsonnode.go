@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // This file parses JSON into a tree that answers the questions JsonConverter asks Jackson's
@@ -94,9 +95,9 @@ func (n *jsonNode) longValue() int64 {
 	case jsonInt, jsonLong:
 		return n.n
 	case jsonBigInt:
-		return lowInt64(n.big)
+		return jvalues.LowInt64(n.big)
 	case jsonDecimal:
-		return decimalLong(n.dec)
+		return jvalues.DecimalLong(n.dec)
 	}
 	return 0
 }
@@ -111,7 +112,7 @@ func (n *jsonNode) doubleValue() float64 {
 		f, _ := new(big.Float).SetInt(n.big).Float64()
 		return f
 	case jsonDecimal:
-		return decimalFloat64(n.dec)
+		return jvalues.DecimalFloat64(n.dec)
 	}
 	return 0
 }
@@ -124,7 +125,7 @@ func (n *jsonNode) floatValue() float32 {
 		f, _ := new(big.Float).SetInt(n.big).Float32()
 		return f
 	case jsonDecimal:
-		return decimalFloat32(n.dec)
+		return jvalues.DecimalFloat32(n.dec)
 	}
 	return 0
 }
@@ -578,7 +579,7 @@ func (p *jsonParser) number() (*jsonNode, error) {
 		return nil, p.errorf("Number value length (%d) exceeds the maximum allowed (%d)", len(text), maxJSONNumberLength)
 	}
 	if float {
-		d, ok := parseBigDecimal(text)
+		d, ok := jvalues.ParseBigDecimal(text)
 		if !ok {
 			return nil, p.errorf("Malformed numeric value '%s'", text)
 		}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // This file writes JSON exactly as JsonConverter's Jackson ObjectMapper does: compact, object
@@ -147,13 +148,13 @@ func (c *JSONConverter) writeSchema(b *bytes.Buffer, s *connector.Schema) error 
 	}
 	if s.Parameters != nil {
 		b.WriteString(`,"parameters":{`)
-		for i, e := range mapEntries(anyMap(s.Parameters)) {
+		for i, e := range jvalues.MapEntries(anyMap(s.Parameters)) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			writeJSONString(b, e.key.(string))
+			writeJSONString(b, e.Key.(string))
 			b.WriteByte(':')
-			writeJSONString(b, e.value.(string))
+			writeJSONString(b, e.Value.(string))
 		}
 		b.WriteByte('}')
 	}
@@ -204,13 +205,13 @@ func (c *JSONConverter) writeValue(b *bytes.Buffer, s *connector.Schema, v any) 
 		case connector.DecimalName:
 			d, ok := v.(connector.Decimal)
 			if !ok {
-				return dataErr("Invalid type for Decimal, expected BigDecimal but was %s", javaClass(v))
+				return dataErr("Invalid type for Decimal, expected BigDecimal but was %s", jvalues.JavaClass(v))
 			}
 			if c.decimalNumeric {
-				b.WriteString(javaBigDecimal(d))
+				b.WriteString(jvalues.BigDecimalString(d))
 				return nil
 			}
-			raw, err := decimalFromLogical(s, d)
+			raw, err := jvalues.DecimalFromLogical(s, d)
 			if err != nil {
 				return err
 			}
@@ -219,7 +220,7 @@ func (c *JSONConverter) writeValue(b *bytes.Buffer, s *connector.Schema, v any) 
 		case connector.DateName, connector.TimeName, connector.TimestampName:
 			t, ok := v.(time.Time)
 			if !ok {
-				return dataErr("Invalid type for %s, expected Date but was %s", s.Name[len("org.apache.kafka.connect.data."):], javaClass(v))
+				return dataErr("Invalid type for %s, expected Date but was %s", s.Name[len("org.apache.kafka.connect.data."):], jvalues.JavaClass(v))
 			}
 			var n int64
 			switch s.Name {
@@ -246,7 +247,7 @@ func (c *JSONConverter) writeValue(b *bytes.Buffer, s *connector.Schema, v any) 
 	if s == nil {
 		typ = inferType(v)
 		if typ == 0 {
-			return dataErr("Java class %s does not have corresponding schema type.", javaClass(v))
+			return dataErr("Java class %s does not have corresponding schema type.", jvalues.JavaClass(v))
 		}
 	} else {
 		typ = s.Type
@@ -256,7 +257,7 @@ func (c *JSONConverter) writeValue(b *bytes.Buffer, s *connector.Schema, v any) 
 		if s != nil {
 			what = s.Type.Upper()
 		}
-		return dataErr("Invalid type for %s: %s", what, javaClass(v))
+		return dataErr("Invalid type for %s: %s", what, jvalues.JavaClass(v))
 	}
 	switch typ {
 	case connector.TypeInt8:
@@ -288,13 +289,13 @@ func (c *JSONConverter) writeValue(b *bytes.Buffer, s *connector.Schema, v any) 
 		if !ok {
 			return wrongType()
 		}
-		writeJSONNumber(b, javaFloat(f))
+		writeJSONNumber(b, jvalues.FloatString(f))
 	case connector.TypeFloat64:
 		f, ok := v.(float64)
 		if !ok {
 			return wrongType()
 		}
-		writeJSONNumber(b, javaDouble(f))
+		writeJSONNumber(b, jvalues.DoubleString(f))
 	case connector.TypeBoolean:
 		x, ok := v.(bool)
 		if !ok {
@@ -310,7 +311,7 @@ func (c *JSONConverter) writeValue(b *bytes.Buffer, s *connector.Schema, v any) 
 	case connector.TypeBytes:
 		x, ok := v.([]byte)
 		if !ok {
-			return dataErr("Invalid type for bytes type: %s", javaClass(v))
+			return dataErr("Invalid type for bytes type: %s", jvalues.JavaClass(v))
 		}
 		writeBase64(b, x)
 	case connector.TypeArray:
@@ -369,12 +370,12 @@ func (c *JSONConverter) writeMap(b *bytes.Buffer, s *connector.Schema, v any, wr
 			return wrongType()
 		}
 	}
-	entries := mapEntries(v)
+	entries := jvalues.MapEntries(v)
 	var keySchema, valueSchema *connector.Schema
 	objectMode := true
 	if s == nil {
 		for _, e := range entries {
-			if _, ok := e.key.(string); !ok {
+			if _, ok := e.Key.(string); !ok {
 				objectMode = false
 				break
 			}
@@ -394,12 +395,12 @@ func (c *JSONConverter) writeMap(b *bytes.Buffer, s *connector.Schema, v any, wr
 			b.WriteByte(',')
 		}
 		kb.Reset()
-		if err := c.writeValue(&kb, keySchema, e.key); err != nil {
+		if err := c.writeValue(&kb, keySchema, e.Key); err != nil {
 			return err
 		}
 		if objectMode {
 			// ObjectNode.set(mapKey.asText(), …): the key's text, "null" for a null key.
-			k := e.key
+			k := e.Key
 			if k == nil && keySchema != nil && keySchema.Default != nil && c.replaceNullWithDefault {
 				k = keySchema.Default
 			}
@@ -409,7 +410,7 @@ func (c *JSONConverter) writeMap(b *bytes.Buffer, s *connector.Schema, v any, wr
 				writeJSONString(b, kb.String())
 			}
 			b.WriteByte(':')
-			if err := c.writeValue(b, valueSchema, e.value); err != nil {
+			if err := c.writeValue(b, valueSchema, e.Value); err != nil {
 				return err
 			}
 			continue
@@ -417,7 +418,7 @@ func (c *JSONConverter) writeMap(b *bytes.Buffer, s *connector.Schema, v any, wr
 		b.WriteByte('[')
 		b.Write(kb.Bytes())
 		b.WriteByte(',')
-		if err := c.writeValue(b, valueSchema, e.value); err != nil {
+		if err := c.writeValue(b, valueSchema, e.Value); err != nil {
 			return err
 		}
 		b.WriteByte(']')

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // converterTypeDef is ConverterConfig.newConfigDef(): converter.type only.
@@ -33,7 +34,7 @@ func (ByteArrayConverter) FromConnect(_ string, _ connector.Headers, s *connecto
 	}
 	b, ok := v.([]byte)
 	if !ok {
-		return nil, dataErr("ByteArrayConverter is not compatible with objects of type %s", javaClass(v))
+		return nil, dataErr("ByteArrayConverter is not compatible with objects of type %s", jvalues.JavaClass(v))
 	}
 	return b, nil
 }
@@ -141,7 +142,7 @@ func (c *NumberConverter) FromConnect(_ string, _ connector.Headers, _ *connecto
 	}
 	b, ok := c.encode(v)
 	if !ok {
-		return nil, dataErr("Failed to serialize to %s (was %s): ", c.typeName, javaClass(v))
+		return nil, dataErr("Failed to serialize to %s (was %s): ", c.typeName, jvalues.JavaClass(v))
 	}
 	return b, nil
 }
@@ -193,7 +194,7 @@ func (BooleanConverter) FromConnect(_ string, _ connector.Headers, s *connector.
 	}
 	b, ok := v.(bool)
 	if !ok {
-		return nil, dataErr("BooleanConverter is not compatible with objects of type %s", javaClass(v))
+		return nil, dataErr("BooleanConverter is not compatible with objects of type %s", jvalues.JavaClass(v))
 	}
 	if b {
 		return []byte{1}, nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tributary-connect/tributary/connector"
 	"github.com/tributary-connect/tributary/internal/javautf8"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // EncodingConfig is StringConverter's converter.encoding key.
@@ -54,7 +55,7 @@ func (c *StringConverter) FromConnect(_ string, _ connector.Headers, _ *connecto
 	if v == nil {
 		return nil, nil
 	}
-	return c.cs.encode(javaToString(v)), nil
+	return c.cs.encode(jvalues.JavaToString(v)), nil
 }
 
 // ToConnect decodes the bytes as an optional string (a nil value for nil bytes).

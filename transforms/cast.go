@@ -11,6 +11,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // Cast (org.apache.kafka.connect.transforms.Cast$Key / $Value): casts fields, or the whole
@@ -338,7 +339,7 @@ func castClassOf(v any) string {
 	if _, ok := v.(time.Time); ok {
 		return "class java.util.Date"
 	}
-	return "class " + javaClassName(v)
+	return "class " + jvalues.JavaClassName(v)
 }
 
 // castInferType is ConnectSchema.schemaType(value.getClass()) (0: unknown to Connect).
@@ -717,119 +718,17 @@ func castJavaToString(v any) string {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float32:
-		return castFloatToString(float64(x), 32)
+		return jvalues.FloatString(x)
 	case float64:
-		return castFloatToString(x, 64)
+		return jvalues.DoubleString(x)
 	case bool:
 		return strconv.FormatBool(x)
 	case connector.Decimal:
-		return castBigDecimalString(x)
+		return jvalues.BigDecimalString(x)
 	case *connector.Struct:
 		return x.String()
 	}
 	return fmt.Sprint(v)
-}
-
-// castBigDecimalString is BigDecimal.toString: plain notation when the scale is not
-// negative and the adjusted exponent is at least -6, else scientific ("1.23E+5").
-func castBigDecimalString(d connector.Decimal) string {
-	u := d.Unscaled
-	if u == nil {
-		u = new(big.Int)
-	}
-	coeff := new(big.Int).Abs(u).String()
-	neg := u.Sign() < 0
-	scale := int64(d.Scale)
-	adjusted := -scale + int64(len(coeff)-1)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	if scale >= 0 && adjusted >= -6 {
-		switch {
-		case scale == 0:
-			b.WriteString(coeff)
-		case int64(len(coeff)) > scale:
-			b.WriteString(coeff[:int64(len(coeff))-scale])
-			b.WriteByte('.')
-			b.WriteString(coeff[int64(len(coeff))-scale:])
-		default:
-			b.WriteString("0.")
-			b.WriteString(strings.Repeat("0", int(scale-int64(len(coeff)))))
-			b.WriteString(coeff)
-		}
-		return b.String()
-	}
-	b.WriteByte(coeff[0])
-	if len(coeff) > 1 {
-		b.WriteByte('.')
-		b.WriteString(coeff[1:])
-	}
-	b.WriteByte('E')
-	if adjusted > 0 {
-		b.WriteByte('+')
-	}
-	b.WriteString(strconv.FormatInt(adjusted, 10))
-	return b.String()
-}
-
-// castFloatToString is Double.toString (bits 64) or Float.toString (bits 32) as JDK 19 and
-// later print them: the shortest decimal that rounds to the value (of length 2 when a
-// two-digit decimal is closer than the shortest one-digit decimal), in plain notation for
-// 10^-3 <= |v| < 10^7 and computerized scientific notation otherwise. JDK 17 and older
-// print one more digit than needed for a few values.
-func castFloatToString(v float64, bits int) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "Infinity"
-	case math.IsInf(v, -1):
-		return "-Infinity"
-	case v == 0:
-		if math.Signbit(v) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	neg := v < 0
-	a := math.Abs(v)
-	digits, exp := castSciDigits(strconv.FormatFloat(a, 'e', -1, bits))
-	if len(digits) == 1 {
-		digits, exp = castTwoDigitChoice(a, bits, digits, exp)
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	if exp >= -3 && exp < 7 {
-		if exp >= 0 {
-			if len(digits) > exp+1 {
-				b.WriteString(digits[:exp+1])
-				b.WriteByte('.')
-				b.WriteString(digits[exp+1:])
-			} else {
-				b.WriteString(digits)
-				b.WriteString(strings.Repeat("0", exp+1-len(digits)))
-				b.WriteString(".0")
-			}
-		} else {
-			b.WriteString("0.")
-			b.WriteString(strings.Repeat("0", -exp-1))
-			b.WriteString(digits)
-		}
-		return b.String()
-	}
-	b.WriteByte(digits[0])
-	b.WriteByte('.')
-	if len(digits) > 1 {
-		b.WriteString(digits[1:])
-	} else {
-		b.WriteByte('0')
-	}
-	b.WriteByte('E')
-	b.WriteString(strconv.Itoa(exp))
-	return b.String()
 }
 
 // castSciDigits splits strconv's "d.ddde±xx" into the digits (no trailing zeros) and the
@@ -843,40 +742,6 @@ func castSciDigits(s string) (string, int) {
 		digits = "0"
 	}
 	return digits, exp
-}
-
-// castTwoDigitChoice applies JDK 19's rule when the shortest decimal has one digit: of the
-// decimals with one or two digits that round to the value, the closest to it wins.
-func castTwoDigitChoice(a float64, bits int, digit string, exp int) (string, int) {
-	exact := new(big.Rat)
-	exact.SetFloat64(a)
-	dist := func(s string) *big.Rat {
-		r, _ := new(big.Rat).SetString(s)
-		r.Sub(r, exact)
-		return r.Abs(r)
-	}
-	best, bestExp := digit, exp
-	bestDist := dist(digit + "e" + strconv.Itoa(exp))
-	// The two-digit decimals d.d × 10^e next to the value, for the exponents the value
-	// can have.
-	for _, e := range []int{exp - 1, exp} {
-		scaled := new(big.Rat).Mul(exact, castPow10Rat(1-e))
-		lo := new(big.Int).Quo(scaled.Num(), scaled.Denom())
-		for _, n := range []*big.Int{lo, new(big.Int).Add(lo, big.NewInt(1))} {
-			if n.Cmp(big.NewInt(10)) < 0 || n.Cmp(big.NewInt(99)) > 0 || n.Int64()%10 == 0 {
-				continue
-			}
-			s := n.String()
-			cand := s[:1] + "." + s[1:] + "e" + strconv.Itoa(e)
-			if back, err := strconv.ParseFloat(cand, bits); err != nil || back != a {
-				continue
-			}
-			if d := dist(cand); d.Cmp(bestDist) < 0 {
-				best, bestExp, bestDist = s, e, d
-			}
-		}
-	}
-	return best, bestExp
 }
 
 func castPow10Rat(n int) *big.Rat {

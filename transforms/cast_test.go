@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // ---------------------------------------------------------------- helpers shared by the tests of
@@ -774,13 +775,13 @@ func TestCastFloatToString(t *testing.T) {
 		2.2250738585072014e-308: "2.2250738585072014E-308", 1.0 / 3: "0.3333333333333333",
 	}
 	for v, want := range doubles {
-		if got := castFloatToString(v, 64); got != want {
+		if got := jvalues.DoubleString(v); got != want {
 			t.Errorf("Double.toString(%v) = %q, want %q", v, got, want)
 		}
 	}
 	floats := map[float32]string{1.1: "1.1", 3.4028235e38: "3.4028235E38", 1.4e-45: "1.4E-45", 1e10: "1.0E10", 0.3: "0.3", 16777216: "1.6777216E7"}
 	for v, want := range floats {
-		if got := castFloatToString(float64(v), 32); got != want {
+		if got := jvalues.FloatString(v); got != want {
 			t.Errorf("Float.toString(%v) = %q, want %q", v, got, want)
 		}
 	}

@@ -1,9 +1,8 @@
 package transforms
 
 import (
-	"fmt"
-
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // Package prefix of the Java classes Tributary's SMTs answer to.
@@ -44,7 +43,7 @@ func (s side) newRecord(r *connector.Record, schema *connector.Schema, value any
 func requireMap(v any, purpose string) (map[string]any, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, connector.DataErrorf("Only Map objects supported in absence of schema for [%s], found: %s", purpose, javaClassName(v))
+		return nil, connector.DataErrorf("Only Map objects supported in absence of schema for [%s], found: %s", purpose, jvalues.JavaClassName(v))
 	}
 	return m, nil
 }
@@ -61,7 +60,7 @@ func requireMapOrNull(v any, purpose string) (map[string]any, error) {
 func requireStruct(v any, purpose string) (*connector.Struct, error) {
 	st, ok := v.(*connector.Struct)
 	if !ok {
-		return nil, connector.DataErrorf("Only Struct objects supported for [%s], found: %s", purpose, javaClassName(v))
+		return nil, connector.DataErrorf("Only Struct objects supported for [%s], found: %s", purpose, jvalues.JavaClassName(v))
 	}
 	return st, nil
 }
@@ -80,43 +79,6 @@ func requireSchema(s *connector.Schema, purpose string) error {
 		return connector.DataErrorf("Schema required for [%s]", purpose)
 	}
 	return nil
-}
-
-// javaClassName names a Go value's Java class as Java's error messages print it (the
-// class's getName(), or "null").
-func javaClassName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case int8:
-		return "java.lang.Byte"
-	case int16:
-		return "java.lang.Short"
-	case int32:
-		return "java.lang.Integer"
-	case int64:
-		return "java.lang.Long"
-	case float32:
-		return "java.lang.Float"
-	case float64:
-		return "java.lang.Double"
-	case bool:
-		return "java.lang.Boolean"
-	case string:
-		return "java.lang.String"
-	case []byte:
-		return "[B"
-	case []any:
-		return "java.util.ArrayList"
-	case map[string]any, map[any]any:
-		return "java.util.HashMap"
-	case *connector.Struct:
-		return "org.apache.kafka.connect.data.Struct"
-	case connector.Decimal:
-		return "java.math.BigDecimal"
-	default:
-		return fmt.Sprintf("%T", v)
-	}
 }
 
 // copySchemaBasics starts a builder of type t with the name, version, doc and parameters

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // JsonPayload (io.tributary.transforms.JsonPayload$Value, $Key) parses a JSON payload (the
@@ -95,7 +96,7 @@ func (t *jsonPayload) Apply(r *connector.Record) (*connector.Record, error) {
 	case string:
 		data = []byte(x)
 	default:
-		return nil, connector.DataErrorf("JsonPayload: the record %s must be bytes or a string, found: %s", t.what(), javaClassName(value))
+		return nil, connector.DataErrorf("JsonPayload: the record %s must be bytes or a string, found: %s", t.what(), jvalues.JavaClassName(value))
 	}
 	if len(data) == 0 {
 		return t.side.newRecord(r, nil, nil), nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // MaskField (org.apache.kafka.connect.transforms.MaskField$Key / $Value) replaces the
@@ -130,7 +131,7 @@ func maskClassName(v any) string {
 	if _, ok := v.(time.Time); ok {
 		return "class java.util.Date"
 	}
-	return "class " + javaClassName(v)
+	return "class " + jvalues.JavaClassName(v)
 }
 
 func maskWithNullValue(v any) (any, error) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // MqttTopicSegments (io.tributary.transforms.MqttTopicSegments) copies levels of the MQTT
@@ -116,7 +117,7 @@ func (t *mqttTopicSegments) topic(r *connector.Record) (string, error) {
 	if s, ok := text(r.Key); ok {
 		return s, nil
 	}
-	return "", connector.DataErrorf("MqttTopicSegments: the record has no %s header and its key is not a string (found: %s)", t.topicHeader, javaClassName(r.Key))
+	return "", connector.DataErrorf("MqttTopicSegments: the record has no %s header and its key is not a string (found: %s)", t.topicHeader, jvalues.JavaClassName(r.Key))
 }
 
 // levels returns the configured levels of topic; ok is false where the topic is too short.

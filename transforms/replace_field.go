@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // ReplaceField (org.apache.kafka.connect.transforms.ReplaceField$Key / $Value) filters and
@@ -182,7 +183,7 @@ func (t *replaceField) applySchemaless(r *connector.Record, value any) (*connect
 		name, ok := k.(string)
 		if !ok {
 			// Java's cast of the entry key to String.
-			c := javaClassName(k)
+			c := jvalues.JavaClassName(k)
 			return nil, errors.New("class " + c + " cannot be cast to class java.lang.String (" + c +
 				" and java.lang.String are in module java.base of loader 'bootstrap')")
 		}
@@ -210,7 +211,7 @@ func fldSortKey(k any) string {
 	if s, ok := k.(string); ok {
 		return "s" + s
 	}
-	return "x" + javaClassName(k) + fldConfigValueString(k)
+	return "x" + jvalues.JavaClassName(k) + fldConfigValueString(k)
 }
 
 func (t *replaceField) applyWithSchema(r *connector.Record, value any) (*connector.Record, error) {

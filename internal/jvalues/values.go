@@ -1,4 +1,4 @@
-package converters
+package jvalues
 
 import (
 	"encoding/base64"
@@ -16,12 +16,12 @@ import (
 )
 
 // This file ports the parts of org.apache.kafka.connect.data.Values that SimpleHeaderConverter
-// uses: convertToString (writing) and parseString (reading, with schema inference). Dates are
+// uses: convertToString (writing) and ParseString (reading, with schema inference). Dates are
 // formatted and parsed in UTC, where Java uses the JVM's default time zone (UTC on a typical
 // Connect worker).
 
-// valuesToString is Values.convertToString: the schema is not used.
-func valuesToString(v any) (string, error) {
+// ToString is Values.convertToString: the schema is not used.
+func ToString(v any) (string, error) {
 	var b strings.Builder
 	if err := appendValue(&b, v, false); err != nil {
 		return "", err
@@ -34,7 +34,7 @@ func appendValue(b *strings.Builder, v any, embedded bool) error {
 	case nil:
 		b.WriteString("null")
 	case int8, int16, int32, int64, float32, float64, bool, connector.Decimal:
-		b.WriteString(javaToString(x))
+		b.WriteString(JavaToString(x))
 	case string:
 		if embedded {
 			b.WriteByte('"')
@@ -62,15 +62,15 @@ func appendValue(b *strings.Builder, v any, embedded bool) error {
 		b.WriteByte(']')
 	case map[string]any, map[any]any:
 		b.WriteByte('{')
-		for i, e := range mapEntries(x) {
+		for i, e := range MapEntries(x) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			if err := appendValue(b, e.key, true); err != nil {
+			if err := appendValue(b, e.Key, true); err != nil {
 				return err
 			}
 			b.WriteByte(':')
-			if err := appendValue(b, e.value, true); err != nil {
+			if err := appendValue(b, e.Value, true); err != nil {
 				return err
 			}
 		}
@@ -92,7 +92,7 @@ func appendValue(b *strings.Builder, v any, embedded bool) error {
 	case time.Time:
 		b.WriteString(formatDate(x))
 	default:
-		return dataErr("Failed to serialize unexpected value type %s: %v", javaClassName(v), v)
+		return connector.DataErrorf("Failed to serialize unexpected value type %s: %v", JavaClassName(v), v)
 	}
 	return nil
 }
@@ -104,9 +104,9 @@ func formatDate(t time.Time) string {
 	t = time.UnixMilli(ms).UTC()
 	clock := fmt.Sprintf("%02d:%02d:%02d.%03dZ", t.Hour(), t.Minute(), t.Second(), t.Nanosecond()/1e6)
 	switch {
-	case ms < millisPerDay:
+	case ms < MillisPerDay:
 		return clock
-	case ms%millisPerDay == 0:
+	case ms%MillisPerDay == 0:
 		return formatYMD(t)
 	}
 	return formatYMD(t) + "T" + clock
@@ -115,17 +115,17 @@ func formatDate(t time.Time) string {
 // formatYMD prints the date in Java's default calendar (Julian before 1582-10-15) with the
 // year of the era, as SimpleDateFormat's yyyy-MM-dd does.
 func formatYMD(t time.Time) string {
-	y, m, d := civilDate(floorDiv(t.UnixMilli(), millisPerDay))
+	y, m, d := civilDate(floorDiv(t.UnixMilli(), MillisPerDay))
 	if y <= 0 {
 		y = 1 - y
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
 }
 
-// schemaAndValue is Values' SchemaAndValue; a nil *schemaAndValue is Java's null.
-type schemaAndValue struct {
-	schema *connector.Schema
-	value  any
+// SchemaAndValue is Values' SchemaAndValue; a nil *SchemaAndValue is Java's null.
+type SchemaAndValue struct {
+	Schema *connector.Schema
+	Value  any
 }
 
 // valuesError is a DataException raised while parsing; the parser catches it where Java does.
@@ -135,10 +135,10 @@ func (e *valuesError) Error() string { return e.msg }
 
 func parseFail(format string, a ...any) error { return &valuesError{fmt.Sprintf(format, a...)} }
 
-// parseString is Values.parseString.
-func parseString(s string) (*schemaAndValue, error) {
+// ParseString is Values.parseString.
+func ParseString(s string) (*SchemaAndValue, error) {
 	if s == "" {
-		return &schemaAndValue{connector.StringSchema, s}, nil
+		return &SchemaAndValue{connector.StringSchema, s}, nil
 	}
 	vp := &valueParser{p: &tokenizer{original: s}}
 	return vp.parse(false)
@@ -258,7 +258,7 @@ func (vp *valueParser) canParseSingleTokenLiteral(embedded bool, literal string)
 	return false
 }
 
-func (vp *valueParser) parse(embedded bool) (*schemaAndValue, error) {
+func (vp *valueParser) parse(embedded bool) (*SchemaAndValue, error) {
 	p := vp.p
 	switch {
 	case !p.hasNext():
@@ -268,13 +268,13 @@ func (vp *valueParser) parse(embedded bool) (*schemaAndValue, error) {
 	case vp.canParseSingleTokenLiteral(embedded, "null"):
 		return nil, nil
 	case vp.canParseSingleTokenLiteral(embedded, "true"):
-		return &schemaAndValue{connector.BooleanSchema, true}, nil
+		return &SchemaAndValue{connector.BooleanSchema, true}, nil
 	case vp.canParseSingleTokenLiteral(embedded, "false"):
-		return &schemaAndValue{connector.BooleanSchema, false}, nil
+		return &SchemaAndValue{connector.BooleanSchema, false}, nil
 	}
 	start := p.mark()
 	var (
-		sv  *schemaAndValue
+		sv  *SchemaAndValue
 		err error
 		did bool
 	)
@@ -293,12 +293,12 @@ func (vp *valueParser) parse(embedded bool) (*schemaAndValue, error) {
 	}
 	token := p.nextToken()
 	if isBlank(token) {
-		return &schemaAndValue{connector.StringSchema, token}, nil
+		return &SchemaAndValue{connector.StringSchema, token}, nil
 	}
 	return vp.parseNextToken(embedded, javaTrim(token))
 }
 
-func (vp *valueParser) parseNextToken(embedded bool, token string) (*schemaAndValue, error) {
+func (vp *valueParser) parseNextToken(embedded bool, token string) (*SchemaAndValue, error) {
 	first, _ := utf8.DecodeRuneInString(token)
 	digit := unicode.IsDigit(first)
 	if digit {
@@ -314,10 +314,10 @@ func (vp *valueParser) parseNextToken(embedded bool, token string) (*schemaAndVa
 	if embedded {
 		return nil, parseFail("Failed to parse embedded value")
 	}
-	return &schemaAndValue{connector.StringSchema, vp.p.original}, nil
+	return &SchemaAndValue{connector.StringSchema, vp.p.original}, nil
 }
 
-func (vp *valueParser) parseQuotedString() *schemaAndValue {
+func (vp *valueParser) parseQuotedString() *SchemaAndValue {
 	var b strings.Builder
 	for vp.p.hasNext() {
 		if vp.p.canConsume(`"`) {
@@ -329,11 +329,11 @@ func (vp *valueParser) parseQuotedString() *schemaAndValue {
 	if t := parseAsTemporal(content); t != nil {
 		return t
 	}
-	return &schemaAndValue{connector.StringSchema, content}
+	return &SchemaAndValue{connector.StringSchema, content}
 }
 
 // parseArray reads the rest of an array; an error means "not an array after all".
-func (vp *valueParser) parseArray() (*schemaAndValue, error) {
+func (vp *valueParser) parseArray() (*SchemaAndValue, error) {
 	p := vp.p
 	result := []any{}
 	var merger schemaMerger
@@ -345,9 +345,9 @@ func (vp *valueParser) parseArray() (*schemaAndValue, error) {
 				if err != nil {
 					return nil, err
 				}
-				return &schemaAndValue{listSchema, aligned}, nil
+				return &SchemaAndValue{listSchema, aligned}, nil
 			}
-			return &schemaAndValue{&connector.Schema{Type: connector.TypeArray}, result}, nil
+			return &SchemaAndValue{&connector.Schema{Type: connector.TypeArray}, result}, nil
 		}
 		if p.canConsume(",") {
 			return nil, parseFail("Unable to parse an empty array element: %s", p.original)
@@ -358,7 +358,7 @@ func (vp *valueParser) parseArray() (*schemaAndValue, error) {
 		}
 		merger.merge(element)
 		if element != nil {
-			result = append(result, element.value)
+			result = append(result, element.Value)
 		} else {
 			result = append(result, nil)
 		}
@@ -376,7 +376,7 @@ func (vp *valueParser) parseArray() (*schemaAndValue, error) {
 }
 
 // parseMap reads the rest of a map; an error means "not a map after all".
-func (vp *valueParser) parseMap() (*schemaAndValue, error) {
+func (vp *valueParser) parseMap() (*SchemaAndValue, error) {
 	p := vp.p
 	var keys, values []any
 	var keyMerger, valueMerger schemaMerger
@@ -401,7 +401,7 @@ func (vp *valueParser) parseMap() (*schemaAndValue, error) {
 			if err != nil {
 				return nil, err
 			}
-			return &schemaAndValue{mapSchema, m}, nil
+			return &SchemaAndValue{mapSchema, m}, nil
 		}
 		if p.canConsume(",") {
 			return nil, parseFail("Unable to parse a map entry with no key or value: %s", p.original)
@@ -410,7 +410,7 @@ func (vp *valueParser) parseMap() (*schemaAndValue, error) {
 		if err != nil {
 			return nil, err
 		}
-		if key == nil || key.value == nil {
+		if key == nil || key.Value == nil {
 			return nil, parseFail("Map entry may not have a null key: %s", p.original)
 		}
 		if !p.canConsume(":") {
@@ -422,18 +422,18 @@ func (vp *valueParser) parseMap() (*schemaAndValue, error) {
 		}
 		var entryValue any
 		if value != nil {
-			entryValue = value.value
+			entryValue = value.Value
 		}
 		// LinkedHashMap.put: a repeated key keeps its place and takes the new value.
 		replaced := false
 		for i, k := range keys {
-			if sameKey(k, key.value) {
+			if sameKey(k, key.Value) {
 				values[i], replaced = entryValue, true
 				break
 			}
 		}
 		if !replaced {
-			keys = append(keys, key.value)
+			keys = append(keys, key.Value)
 			values = append(values, entryValue)
 		}
 		p.canConsume(",")
@@ -447,7 +447,7 @@ func (vp *valueParser) parseMap() (*schemaAndValue, error) {
 }
 
 func sameKey(a, b any) bool {
-	if !hashable(a) || !hashable(b) {
+	if !Hashable(a) || !Hashable(b) {
 		return false
 	}
 	return a == b
@@ -458,8 +458,8 @@ func sameKey(a, b any) bool {
 func buildMap(keys, values []any) (any, error) {
 	allStrings := true
 	for _, k := range keys {
-		if !hashable(k) {
-			return nil, parseFail("Map keys of type %s are not supported", javaClass(k))
+		if !Hashable(k) {
+			return nil, parseFail("Map keys of type %s are not supported", JavaClass(k))
 		}
 		if _, ok := k.(string); !ok {
 			allStrings = false
@@ -479,7 +479,7 @@ func buildMap(keys, values []any) (any, error) {
 	return m, nil
 }
 
-func (vp *valueParser) parseMultipleTokensAsTemporal(token string) *schemaAndValue {
+func (vp *valueParser) parseMultipleTokensAsTemporal(token string) *SchemaAndValue {
 	// Times and timestamps are split into 5 tokens by their unescaped colons.
 	position := vp.p.mark()
 	if remainder, ok := vp.p.nextN(4); ok {
@@ -494,8 +494,8 @@ func (vp *valueParser) parseMultipleTokensAsTemporal(token string) *schemaAndVal
 // parseAsNumber is ValueParser.parseAsNumber: the narrowest integer type for integral
 // values, else FLOAT32 or FLOAT64 when finite and the text has a fractional scale, else a
 // Decimal.
-func parseAsNumber(token string) (*schemaAndValue, bool) {
-	d, ok := parseBigDecimal(token)
+func parseAsNumber(token string) (*SchemaAndValue, bool) {
+	d, ok := ParseBigDecimal(token)
 	if !ok {
 		return nil, false
 	}
@@ -503,14 +503,14 @@ func parseAsNumber(token string) (*schemaAndValue, bool) {
 		return sv, true
 	}
 	if d.Scale != 0 {
-		if f := decimalFloat32(d); !math.IsInf(float64(f), 0) {
-			return &schemaAndValue{connector.Float32Schema, f}, true
+		if f := DecimalFloat32(d); !math.IsInf(float64(f), 0) {
+			return &SchemaAndValue{connector.Float32Schema, f}, true
 		}
-		if f := decimalFloat64(d); !math.IsInf(f, 0) {
-			return &schemaAndValue{connector.Float64Schema, f}, true
+		if f := DecimalFloat64(d); !math.IsInf(f, 0) {
+			return &SchemaAndValue{connector.Float64Schema, f}, true
 		}
 	}
-	return &schemaAndValue{decimalSchema(d.Scale), d}, true
+	return &SchemaAndValue{decimalSchema(d.Scale), d}, true
 }
 
 func decimalSchema(scale int32) *connector.Schema {
@@ -524,10 +524,10 @@ var (
 	maxLong = big.NewInt(math.MaxInt64)
 )
 
-func parseAsExactDecimal(d connector.Decimal) *schemaAndValue {
+func parseAsExactDecimal(d connector.Decimal) *SchemaAndValue {
 	u := d.Unscaled
 	if u == nil || u.Sign() == 0 {
-		return &schemaAndValue{connector.Int8Schema, int8(0)}
+		return &SchemaAndValue{connector.Int8Schema, int8(0)}
 	}
 	digits := new(big.Int).Abs(u).String()
 	var num *big.Int
@@ -549,13 +549,13 @@ func parseAsExactDecimal(d connector.Decimal) *schemaAndValue {
 	integral := num.Int64()
 	switch {
 	case int64(int8(integral)) == integral:
-		return &schemaAndValue{connector.Int8Schema, int8(integral)}
+		return &SchemaAndValue{connector.Int8Schema, int8(integral)}
 	case int64(int16(integral)) == integral:
-		return &schemaAndValue{connector.Int16Schema, int16(integral)}
+		return &SchemaAndValue{connector.Int16Schema, int16(integral)}
 	case int64(int32(integral)) == integral:
-		return &schemaAndValue{connector.Int32Schema, int32(integral)}
+		return &SchemaAndValue{connector.Int32Schema, int32(integral)}
 	}
-	return &schemaAndValue{connector.Int64Schema, integral}
+	return &SchemaAndValue{connector.Int64Schema, integral}
 }
 
 var (
@@ -567,7 +567,7 @@ var (
 // parseAsTemporal reads ISO-8601 dates (yyyy-MM-dd), times (HH:mm:ss.SSS'Z') and timestamps
 // (yyyy-MM-dd'T'HH:mm:ss.SSS'Z'), chosen by length, with SimpleDateFormat's lenient rules:
 // out-of-range fields roll over, and text after the last field is ignored.
-func parseAsTemporal(token string) *schemaAndValue {
+func parseAsTemporal(token string) *SchemaAndValue {
 	token = strings.ReplaceAll(token, `\:`, ":")
 	var (
 		schema *connector.Schema
@@ -587,7 +587,7 @@ func parseAsTemporal(token string) *schemaAndValue {
 	if !ok {
 		return nil
 	}
-	return &schemaAndValue{schema, t}
+	return &SchemaAndValue{schema, t}
 }
 
 // lenientParse parses text with a SimpleDateFormat-like layout of single-letter numeric fields
@@ -636,7 +636,7 @@ func lenientParse(text, layout string) (time.Time, bool) {
 		}
 	}
 	days := civilDays(int64(fields['y']), int64(fields['M']), int64(fields['d']))
-	msec := days*millisPerDay + int64(fields['H'])*3600000 + int64(fields['m'])*60000 + int64(fields['s'])*1000 + int64(fields['S'])
+	msec := days*MillisPerDay + int64(fields['H'])*3600000 + int64(fields['m'])*60000 + int64(fields['s'])*1000 + int64(fields['S'])
 	return time.UnixMilli(msec).UTC(), true
 }
 
@@ -652,7 +652,7 @@ const julianDayEpoch = 2440588
 // lenient Calendar.
 func civilDays(y, m, d int64) int64 {
 	y += floorDiv(m-1, 12)
-	m = floorMod(m-1, 12) + 1
+	m = FloorMod(m-1, 12) + 1
 	a := (14 - m) / 12
 	yy := y + 4800 - a
 	mm := m + 12*a - 3
@@ -698,15 +698,15 @@ type schemaMerger struct {
 	incompatible bool
 }
 
-func (m *schemaMerger) merge(latest *schemaAndValue) {
-	if latest == nil || latest.schema == nil || m.incompatible {
+func (m *schemaMerger) merge(latest *SchemaAndValue) {
+	if latest == nil || latest.Schema == nil || m.incompatible {
 		return
 	}
 	if m.common == nil {
-		m.common = latest.schema
+		m.common = latest.Schema
 		return
 	}
-	m.common = mergeSchemas(m.common, latest.schema)
+	m.common = mergeSchemas(m.common, latest.Schema)
 	m.incompatible = m.common == nil
 }
 
@@ -782,45 +782,45 @@ func convertTo(to *connector.Schema, v any) (any, error) {
 		return nil, parseFail("Unable to convert a null value to a schema that requires a value")
 	}
 	unable := func() error {
-		return parseFail("Unable to convert %s (%s) to %v", javaToString(v), javaClass(v), to)
+		return parseFail("Unable to convert %s (%s) to %v", JavaToString(v), JavaClass(v), to)
 	}
 	switch to.Type {
 	case connector.TypeBytes:
 		switch x := v.(type) {
 		case []byte:
 			if to.Name == connector.DecimalName {
-				return decimalToLogical(to, x)
+				return DecimalToLogical(to, x)
 			}
 			return x, nil
 		case connector.Decimal:
 			if to.Name == connector.DecimalName {
 				return x, nil
 			}
-			return decimalFromLogical(to, x)
+			return DecimalFromLogical(to, x)
 		case string:
 			if to.Name == connector.DecimalName {
-				if d, ok := parseBigDecimal(x); ok {
+				if d, ok := ParseBigDecimal(x); ok {
 					return d, nil
 				}
 			}
 		default:
 			if to.Name == connector.DecimalName {
 				if f, ok := asJavaDouble(v); ok {
-					d, _ := parseBigDecimal(javaDouble(f)) // BigDecimal.valueOf(double)
+					d, _ := ParseBigDecimal(DoubleString(f)) // BigDecimal.valueOf(double)
 					return d, nil
 				}
 			}
 		}
 		return nil, unable()
 	case connector.TypeString:
-		return valuesToString(v)
+		return ToString(v)
 	case connector.TypeBoolean:
 		switch x := v.(type) {
 		case bool:
 			return x, nil
 		case string:
-			if sv, err := parseString(x); err == nil && sv != nil {
-				if b, ok := sv.value.(bool); ok {
+			if sv, err := ParseString(x); err == nil && sv != nil {
+				if b, ok := sv.Value.(bool); ok {
 					return b, nil
 				}
 			}
@@ -869,8 +869,8 @@ func convertTo(to *connector.Schema, v any) (any, error) {
 		return asDouble(v, unable)
 	case connector.TypeArray:
 		if s, ok := v.(string); ok {
-			if sv, err := parseString(s); err == nil && sv != nil {
-				v = sv.value
+			if sv, err := ParseString(s); err == nil && sv != nil {
+				v = sv.Value
 			}
 		}
 		if l, ok := v.([]any); ok {
@@ -879,8 +879,8 @@ func convertTo(to *connector.Schema, v any) (any, error) {
 		return nil, unable()
 	case connector.TypeMap:
 		if s, ok := v.(string); ok {
-			if sv, err := parseString(s); err == nil && sv != nil {
-				v = sv.value
+			if sv, err := ParseString(s); err == nil && sv != nil {
+				v = sv.Value
 			}
 		}
 		switch v.(type) {
@@ -901,8 +901,8 @@ func convertTo(to *connector.Schema, v any) (any, error) {
 // date passes through, a string is parsed first, a number is taken as the logical encoding.
 func convertToTemporal(to *connector.Schema, v any, unable func() error) (any, error) {
 	if s, ok := v.(string); ok {
-		if sv, err := parseString(s); err == nil && sv != nil {
-			v = sv.value
+		if sv, err := ParseString(s); err == nil && sv != nil {
+			v = sv.Value
 		} else {
 			v = nil
 		}
@@ -919,10 +919,10 @@ func convertToTemporal(to *connector.Schema, v any, unable func() error) (any, e
 	}
 	switch to.Name {
 	case connector.DateName:
-		return time.UnixMilli(int64(int32(n)) * millisPerDay).UTC(), nil
+		return time.UnixMilli(int64(int32(n)) * MillisPerDay).UTC(), nil
 	case connector.TimeName:
 		ms := int32(n)
-		if ms < 0 || ms > millisPerDay {
+		if ms < 0 || ms > MillisPerDay {
 			return nil, parseFail("Time values must use number of milliseconds greater than 0 and less than 86400000")
 		}
 		return time.UnixMilli(int64(ms)).UTC(), nil
@@ -946,7 +946,7 @@ func asJavaDouble(v any) (float64, bool) {
 	case float64:
 		return x, true
 	case connector.Decimal:
-		return decimalFloat64(x), true
+		return DecimalFloat64(x), true
 	}
 	return 0, false
 }
@@ -963,14 +963,14 @@ func asLong(v any, unable func() error) (int64, error) {
 	case int64:
 		return x, nil
 	case float32:
-		return javaLong(float64(x)), nil
+		return JavaLong(float64(x)), nil
 	case float64:
-		return javaLong(x), nil
+		return JavaLong(x), nil
 	case connector.Decimal:
-		return decimalLong(x), nil
+		return DecimalLong(x), nil
 	case string:
-		if d, ok := parseBigDecimal(x); ok {
-			return decimalLong(d), nil
+		if d, ok := ParseBigDecimal(x); ok {
+			return DecimalLong(d), nil
 		}
 	}
 	return 0, unable()
@@ -982,10 +982,174 @@ func asDouble(v any, unable func() error) (float64, error) {
 		return f, nil
 	}
 	if s, ok := v.(string); ok {
-		if d, ok := parseBigDecimal(s); ok {
-			return decimalFloat64(d), nil
+		if d, ok := ParseBigDecimal(s); ok {
+			return DecimalFloat64(d), nil
 		}
 	}
 	n, err := asLong(v, unable)
 	return float64(n), err
+}
+
+// JavaClass names the Java class that corresponds to a Go value of the Connect data model, for
+// error messages worded like Kafka's ("class java.lang.String"). Other Go types are named as
+// Go names them.
+func JavaClass(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case int8:
+		return "class java.lang.Byte"
+	case int16:
+		return "class java.lang.Short"
+	case int32:
+		return "class java.lang.Integer"
+	case int64:
+		return "class java.lang.Long"
+	case float32:
+		return "class java.lang.Float"
+	case float64:
+		return "class java.lang.Double"
+	case bool:
+		return "class java.lang.Boolean"
+	case string:
+		return "class java.lang.String"
+	case []byte:
+		return "class [B"
+	case []any:
+		return "class java.util.ArrayList"
+	case map[string]any, map[any]any:
+		return "class java.util.HashMap"
+	case *connector.Struct:
+		return "class org.apache.kafka.connect.data.Struct"
+	case connector.Decimal:
+		return "class java.math.BigDecimal"
+	case time.Time:
+		return "class java.util.Date"
+	default:
+		return fmt.Sprintf("%T", v)
+	}
+}
+
+// JavaClassName is Class.getName(): JavaClass without the "class " prefix.
+func JavaClassName(v any) string { return strings.TrimPrefix(JavaClass(v), "class ") }
+
+const MillisPerDay = 24 * 60 * 60 * 1000
+
+// Hashable reports whether k can be a Go map key: Java allows lists, maps and byte arrays as
+// HashMap keys, Go does not.
+func Hashable(k any) bool {
+	switch k.(type) {
+	case []any, []byte, map[string]any, map[any]any:
+		return false
+	}
+	return true
+}
+
+func FloorMod(a, b int64) int64 {
+	m := a % b
+	if m != 0 && (m < 0) != (b < 0) {
+		m += b
+	}
+	return m
+}
+
+// decimalScale reads the scale parameter of a Decimal schema (Decimal.scale).
+func DecimalScale(s *connector.Schema) (int32, error) {
+	str, ok := s.Parameters[connector.DecimalScaleParam]
+	if !ok {
+		return 0, connector.DataErrorf("Invalid Decimal schema: scale parameter not found.")
+	}
+	n, ok := ParseJavaInt(str)
+	if !ok {
+		return 0, connector.DataErrorf("Invalid scale parameter found in Decimal schema: ")
+	}
+	return n, nil
+}
+
+// parseJavaInt is Integer.parseInt: an optional sign and decimal digits, within int range.
+func ParseJavaInt(s string) (int32, bool) {
+	if s == "" {
+		return 0, false
+	}
+	i := 0
+	if s[0] == '-' || s[0] == '+' {
+		i = 1
+	}
+	if i == len(s) {
+		return 0, false
+	}
+	var n int64
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+		if n > math.MaxInt32+1 {
+			return 0, false
+		}
+	}
+	if s[0] == '-' {
+		n = -n
+	}
+	if n > math.MaxInt32 || n < math.MinInt32 {
+		return 0, false
+	}
+	return int32(n), true
+}
+
+// decimalFromLogical is Decimal.fromLogical: the unscaled value as big-endian two's
+// complement bytes (BigInteger.toByteArray), after checking the scale.
+func DecimalFromLogical(s *connector.Schema, d connector.Decimal) ([]byte, error) {
+	scale, err := DecimalScale(s)
+	if err != nil {
+		return nil, err
+	}
+	if d.Scale != scale {
+		return nil, connector.DataErrorf("Decimal value has mismatching scale for given Decimal schema. Schema has scale %d, value has scale %d.", scale, d.Scale)
+	}
+	return TwosComplement(d.Unscaled), nil
+}
+
+// decimalToLogical is Decimal.toLogical.
+func DecimalToLogical(s *connector.Schema, b []byte) (connector.Decimal, error) {
+	scale, err := DecimalScale(s)
+	if err != nil {
+		return connector.Decimal{}, err
+	}
+	if len(b) == 0 {
+		return connector.Decimal{}, connector.DataErrorf("Zero length BigInteger")
+	}
+	return connector.Decimal{Unscaled: FromTwosComplement(b), Scale: scale}, nil
+}
+
+func TwosComplement(x *big.Int) []byte {
+	if x == nil || x.Sign() == 0 {
+		return []byte{0}
+	}
+	if x.Sign() > 0 {
+		b := x.Bytes()
+		if b[0]&0x80 != 0 {
+			b = append([]byte{0}, b...)
+		}
+		return b
+	}
+	m := new(big.Int).Neg(x)
+	m.Sub(m, big.NewInt(1))
+	b := m.Bytes()
+	for i := range b {
+		b[i] = ^b[i]
+	}
+	if len(b) == 0 || b[0]&0x80 == 0 {
+		b = append([]byte{0xff}, b...)
+	}
+	return b
+}
+
+func FromTwosComplement(b []byte) *big.Int {
+	x := new(big.Int).SetBytes(b)
+	if len(b) > 0 && b[0]&0x80 != 0 {
+		x.Sub(x, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
+	}
+	return x
 }

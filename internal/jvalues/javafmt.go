@@ -1,4 +1,4 @@
-package converters
+package jvalues
 
 import (
 	"encoding/base64"
@@ -14,15 +14,15 @@ import (
 	"github.com/tributary-connect/tributary/connector"
 )
 
-// javaDouble is Double.toString as JDK 19 and later print it (JDK-4511638): the shortest
+// DoubleString is Double.toString as JDK 19 and later print it (JDK-4511638): the shortest
 // decimal that rounds to d, with one more digit when that gets closer to d than a single digit
 // does; plain notation for 1e-3 ≤ |d| < 1e7, else computerized scientific notation ("1.0E10").
 // JDK 17 and older sometimes print one more digit than needed (about 1 in 20 random doubles);
 // values with up to 15 significant digits print the same on every JDK.
-func javaDouble(d float64) string { return javaFloatString(d, 64) }
+func DoubleString(d float64) string { return javaFloatString(d, 64) }
 
-// javaFloat is Float.toString with the same rules at float precision.
-func javaFloat(f float32) string { return javaFloatString(float64(f), 32) }
+// FloatString is Float.toString with the same rules at float precision.
+func FloatString(f float32) string { return javaFloatString(float64(f), 32) }
 
 func javaFloatString(d float64, bits int) string {
 	switch {
@@ -98,10 +98,10 @@ func sciDigits(s string) (string, int) {
 	return digits, exp
 }
 
-// javaBigDecimal is BigDecimal.toString: plain when the scale is not negative and the
+// BigDecimalString is BigDecimal.toString: plain when the scale is not negative and the
 // adjusted exponent is at least -6, else scientific with an explicit exponent sign
 // ("1.2E+3", "1.2E-9").
-func javaBigDecimal(d connector.Decimal) string {
+func BigDecimalString(d connector.Decimal) string {
 	u := d.Unscaled
 	if u == nil {
 		u = new(big.Int)
@@ -134,9 +134,9 @@ func javaBigDecimal(d connector.Decimal) string {
 	return out + strconv.FormatInt(adjusted, 10)
 }
 
-// parseBigDecimal parses the text forms new BigDecimal(String) accepts: an optional sign,
+// ParseBigDecimal parses the text forms new BigDecimal(String) accepts: an optional sign,
 // digits with an optional decimal point (at least one digit), and an optional exponent.
-func parseBigDecimal(s string) (connector.Decimal, bool) {
+func ParseBigDecimal(s string) (connector.Decimal, bool) {
 	i := 0
 	neg := false
 	if i < len(s) && (s[i] == '+' || s[i] == '-') {
@@ -198,8 +198,8 @@ exponent:
 	return connector.Decimal{Unscaled: u, Scale: int32(scale)}, true
 }
 
-// decimalFloat64 is BigDecimal.doubleValue: the nearest double (no negative zero).
-func decimalFloat64(d connector.Decimal) float64 {
+// DecimalFloat64 is BigDecimal.doubleValue: the nearest double (no negative zero).
+func DecimalFloat64(d connector.Decimal) float64 {
 	f, _ := strconv.ParseFloat(decimalSci(d), 64)
 	if f == 0 {
 		return 0
@@ -207,8 +207,8 @@ func decimalFloat64(d connector.Decimal) float64 {
 	return f
 }
 
-// decimalFloat32 is BigDecimal.floatValue.
-func decimalFloat32(d connector.Decimal) float32 {
+// DecimalFloat32 is BigDecimal.floatValue.
+func DecimalFloat32(d connector.Decimal) float32 {
 	f, _ := strconv.ParseFloat(decimalSci(d), 32)
 	if f == 0 {
 		return 0
@@ -224,8 +224,8 @@ func decimalSci(d connector.Decimal) string {
 	return u.String() + "e" + strconv.FormatInt(-int64(d.Scale), 10)
 }
 
-// decimalLong is BigDecimal.longValue: the integer part, truncated, keeping its low 64 bits.
-func decimalLong(d connector.Decimal) int64 {
+// DecimalLong is BigDecimal.longValue: the integer part, truncated, keeping its low 64 bits.
+func DecimalLong(d connector.Decimal) int64 {
 	u := d.Unscaled
 	if u == nil || u.Sign() == 0 {
 		return 0
@@ -243,18 +243,18 @@ func decimalLong(d connector.Decimal) int64 {
 	} else {
 		i = new(big.Int).Mul(u, new(big.Int).Exp(big.NewInt(10), big.NewInt(-int64(d.Scale)), nil))
 	}
-	return lowInt64(i)
+	return LowInt64(i)
 }
 
-// lowInt64 is BigInteger.longValue: the low 64 bits of the two's complement value.
-func lowInt64(i *big.Int) int64 {
+// LowInt64 is BigInteger.longValue: the low 64 bits of the two's complement value.
+func LowInt64(i *big.Int) int64 {
 	m := new(big.Int).And(i, new(big.Int).SetUint64(math.MaxUint64))
 	return int64(m.Uint64())
 }
 
-// javaLong converts a double to long as Java's (long) cast does: truncation, NaN to 0, and
+// JavaLong converts a double to long as Java's (long) cast does: truncation, NaN to 0, and
 // saturation at the long range.
-func javaLong(f float64) int64 {
+func JavaLong(f float64) int64 {
 	switch {
 	case math.IsNaN(f):
 		return 0
@@ -266,11 +266,11 @@ func javaLong(f float64) int64 {
 	return int64(f)
 }
 
-// javaToString renders a Connect value as Java's Object.toString does for the corresponding
+// JavaToString renders a Connect value as Java's Object.toString does for the corresponding
 // Java object (used by StringConverter). Maps are printed with sorted keys, as Go maps have no
 // order; byte arrays, whose Java form is an identity hash ("[B@1b6d3586"), get a hash of
 // their content.
-func javaToString(v any) string {
+func JavaToString(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "null"
@@ -285,13 +285,13 @@ func javaToString(v any) string {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float32:
-		return javaFloat(x)
+		return FloatString(x)
 	case float64:
-		return javaDouble(x)
+		return DoubleString(x)
 	case bool:
 		return strconv.FormatBool(x)
 	case connector.Decimal:
-		return javaBigDecimal(x)
+		return BigDecimalString(x)
 	case time.Time:
 		return x.UTC().Format("Mon Jan 02 15:04:05 UTC 2006")
 	case []byte:
@@ -301,14 +301,14 @@ func javaToString(v any) string {
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
-			parts[i] = javaToString(e)
+			parts[i] = JavaToString(e)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any, map[any]any:
-		entries := mapEntries(x)
+		entries := MapEntries(x)
 		parts := make([]string, len(entries))
 		for i, e := range entries {
-			parts[i] = javaToString(e.key) + "=" + javaToString(e.value)
+			parts[i] = JavaToString(e.Key) + "=" + JavaToString(e.Value)
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case *connector.Struct:
@@ -324,7 +324,7 @@ func javaToString(v any) string {
 				b.WriteByte(',')
 			}
 			first = false
-			b.WriteString(f.Name + "=" + javaToString(fv))
+			b.WriteString(f.Name + "=" + JavaToString(fv))
 		}
 		b.WriteByte('}')
 		return b.String()
@@ -333,28 +333,28 @@ func javaToString(v any) string {
 	}
 }
 
-type mapEntry struct {
-	key, value any
+type MapEntry struct {
+	Key, Value any
 }
 
-// mapEntries returns the entries of a map[string]any or map[any]any in a deterministic order:
+// MapEntries returns the entries of a map[string]any or map[any]any in a deterministic order:
 // Java iterates a HashMap in hash order, Go maps have none, so keys are sorted (numbers by
 // value, strings by their bytes, then other types by their rendering).
-func mapEntries(m any) []mapEntry {
-	var out []mapEntry
+func MapEntries(m any) []MapEntry {
+	var out []MapEntry
 	switch x := m.(type) {
 	case map[string]any:
-		out = make([]mapEntry, 0, len(x))
+		out = make([]MapEntry, 0, len(x))
 		for k, v := range x {
-			out = append(out, mapEntry{k, v})
+			out = append(out, MapEntry{Key: k, Value: v})
 		}
 	case map[any]any:
-		out = make([]mapEntry, 0, len(x))
+		out = make([]MapEntry, 0, len(x))
 		for k, v := range x {
-			out = append(out, mapEntry{k, v})
+			out = append(out, MapEntry{Key: k, Value: v})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return keyLess(out[i].key, out[j].key) })
+	sort.Slice(out, func(i, j int) bool { return keyLess(out[i].Key, out[j].Key) })
 	return out
 }
 
