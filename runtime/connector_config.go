@@ -169,14 +169,22 @@ func (p *Plugins) enrichedConnectorDef(cfg connector.Config) *connector.ConfigDe
 		group := "Transforms: " + alias
 		def.Keys = append(def.Keys,
 			connector.ConfigKey{Name: prefix + "type", Type: connector.ConfigClass, Required: true, Validate: negateNeedsPredicate(cfg, prefix, p.classValidator(KindTransformation, "Transformation")),
-				Importance: connector.High, Doc: "Class for the '" + alias + "' transformation.", Group: group, Order: 0, Width: connector.WidthLong, DisplayName: "Transformation type for " + alias},
-			connector.ConfigKey{Name: prefix + "predicate", Type: connector.ConfigString, Importance: connector.Medium,
-				Doc: "The alias of a predicate used to determine whether to apply this transformation.", Group: group, Order: 1, Width: connector.WidthNone, DisplayName: prefix + "predicate"},
-			connector.ConfigKey{Name: prefix + "negate", Type: connector.ConfigBoolean, Default: "false", Importance: connector.Medium,
-				Doc: "Whether the configured predicate should be negated.", Group: group, Order: 2, Width: connector.WidthNone, DisplayName: prefix + "negate"},
-		)
+				Importance: connector.High, Doc: "Class for the '" + alias + "' transformation.", Group: group, Order: 0, Width: connector.WidthLong, DisplayName: "Transformation type for " + alias})
+		// Every transformation gets the runtime's predicate and negate keys, sorted in with
+		// its own (Kafka's initialConfigDef, then ConfigDef.embed of the sorted configs).
+		implicit := []connector.ConfigKey{
+			{Name: "predicate", Type: connector.ConfigString, Importance: connector.Medium,
+				Doc: "The alias of a predicate used to determine whether to apply this transformation."},
+			{Name: "negate", Type: connector.ConfigBoolean, Default: "false", Importance: connector.Medium,
+				Doc: "Whether the configured predicate should be negated."},
+		}
 		if pl, err := p.Lookup(cfg[prefix+"type"], KindTransformation); err == nil {
-			def.Keys = append(def.Keys, prefixed(pl.NewTransformation().ConfigDef(), prefix, group, "predicate", "negate")...)
+			def.Keys = append(def.Keys, pluginVersionKey(prefix, group, "Transformation", "transformation", alias, pl.Version))
+			def.Keys = append(def.Keys, prefixed(pl.NewTransformation().ConfigDef(), implicit, prefix, group)...)
+		} else {
+			// An unknown type: Kafka still defines the version key (no default) and embeds
+			// nothing else.
+			def.Keys = append(def.Keys, pluginVersionKey(prefix, group, "Transformation", "transformation", alias, ""))
 		}
 	}
 	predicates, _ := connector.ParseValue(connector.ConfigList, cfg[KeyPredicates])
@@ -186,7 +194,8 @@ func (p *Plugins) enrichedConnectorDef(cfg connector.Config) *connector.ConfigDe
 		def.Keys = append(def.Keys, connector.ConfigKey{Name: prefix + "type", Type: connector.ConfigClass, Required: true, Validate: p.classValidator(KindPredicate, "Predicate"),
 			Importance: connector.High, Doc: "Class for the '" + alias + "' predicate.", Group: group, Order: 0, Width: connector.WidthLong, DisplayName: "Predicate type for " + alias})
 		if pl, err := p.Lookup(cfg[prefix+"type"], KindPredicate); err == nil {
-			def.Keys = append(def.Keys, prefixed(pl.NewPredicate().ConfigDef(), prefix, group)...)
+			def.Keys = append(def.Keys, pluginVersionKey(prefix, group, "Predicate", "predicate", alias, pl.Version))
+			def.Keys = append(def.Keys, prefixed(pl.NewPredicate().ConfigDef(), nil, prefix, group)...)
 		}
 	}
 	return def
@@ -204,26 +213,57 @@ func uniq(l []string) []string {
 	return out
 }
 
-// prefixed embeds a plugin's ConfigDef under a prefix (Kafka's ConfigDef.embed), leaving out
-// keys the framework defines itself.
-func prefixed(d *connector.ConfigDef, prefix, group string, skip ...string) []connector.ConfigKey {
-	if d == nil {
-		return nil
+// prefixed embeds a plugin's ConfigDef, with the runtime's implicit keys for it, under a
+// prefix (Kafka's ConfigDef.embed): the keys in ConfigDef.sortedConfigs order (required
+// first, then by importance, then by name), numbered from 2 (after type and plugin.version),
+// each keeping its own name as display name and in validator messages. A plugin key named
+// like an implicit one is masked by it.
+func prefixed(d *connector.ConfigDef, implicit []connector.ConfigKey, prefix, group string) []connector.ConfigKey {
+	keys := append([]connector.ConfigKey(nil), implicit...)
+	if d != nil {
+		for _, k := range d.Keys {
+			if k.Name == "type" || slices.ContainsFunc(implicit, func(i connector.ConfigKey) bool { return i.Name == k.Name }) {
+				continue
+			}
+			keys = append(keys, k)
+		}
 	}
-	var out []connector.ConfigKey
-	order := 3 // after type, predicate and negate
-	for _, k := range d.Keys {
-		if k.Name == "type" || slices.Contains(skip, k.Name) {
-			continue
+	sort.SliceStable(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.Required != b.Required {
+			return a.Required // no default first
+		}
+		if a.Importance != b.Importance {
+			return a.Importance < b.Importance // HIGH, MEDIUM, LOW
+		}
+		return a.Name < b.Name
+	})
+	out := make([]connector.ConfigKey, 0, len(keys))
+	for i, k := range keys {
+		if k.DisplayName == "" {
+			k.DisplayName = k.Name
 		}
 		k.MessageName = k.Name
 		k.Name = prefix + k.Name
 		k.Group = group
-		k.Order = order
-		order++
+		k.Order = 2 + i
+		if k.Width == 0 {
+			k.Width = connector.WidthNone
+		}
 		out = append(out, k)
 	}
 	return out
+}
+
+// pluginVersionKey is the <prefix>plugin.version key Kafka 4.1 (KIP-891) adds after an
+// SMT's or predicate's type.
+func pluginVersionKey(prefix, group, kind, lower, alias, version string) connector.ConfigKey {
+	var def any
+	if version != "" {
+		def = version
+	}
+	return connector.ConfigKey{Name: prefix + "plugin.version", Type: connector.ConfigString, Default: def, Importance: connector.High,
+		Doc: "Version of the '" + alias + "' " + lower + ".", Group: group, Order: 1, Width: connector.WidthLong, DisplayName: kind + " version for " + alias}
 }
 
 // negateNeedsPredicate adds Kafka's check that a negate key comes with a predicate key.
@@ -355,7 +395,7 @@ func (p *Plugins) effectiveDefaults(conn *Plugin, cfg connector.Config, workerDe
 
 // recommended lists the values /validate recommends for a key: the installed converters
 // for converter keys, the plugin's version for version keys.
-func (p *Plugins) recommended(key string, effective map[string]string) []string {
+func (p *Plugins) recommended(key string, effective map[string]string, cfg connector.Config) []string {
 	var kind PluginKind
 	switch key {
 	case KeyKeyConverter, KeyValueConverter:
@@ -363,12 +403,54 @@ func (p *Plugins) recommended(key string, effective map[string]string) []string 
 	case KeyHeaderConverter:
 		kind = KindHeaderConverter
 	default:
+		switch {
+		case strings.HasPrefix(key, "transforms.") && strings.HasSuffix(key, ".type"):
+			return p.classes(KindTransformation)
+		case strings.HasPrefix(key, "predicates.") && strings.HasSuffix(key, ".type"):
+			return p.classes(KindPredicate)
+		}
 		if strings.HasSuffix(key, pluginVersionSuffix) && effective[key] != "" {
 			return []string{effective[key]}
+		}
+		if v := p.aliasPluginVersion(key, cfg); v != "" {
+			return []string{v}
 		}
 		return []string{}
 	}
 	return p.classes(kind)
+}
+
+// classKeyKind is the plugin kind a CLASS key names.
+func classKeyKind(key string) (PluginKind, bool) {
+	switch {
+	case key == KeyKeyConverter || key == KeyValueConverter:
+		return KindConverter, true
+	case key == KeyHeaderConverter:
+		return KindHeaderConverter, true
+	case strings.HasPrefix(key, "transforms.") && strings.HasSuffix(key, ".type"):
+		return KindTransformation, true
+	case strings.HasPrefix(key, "predicates.") && strings.HasSuffix(key, ".type"):
+		return KindPredicate, true
+	}
+	return "", false
+}
+
+// aliasPluginVersion is the version recommended for a transforms.<a>.plugin.version or
+// predicates.<a>.plugin.version key: the version of the plugin its type names.
+func (p *Plugins) aliasPluginVersion(key string, cfg connector.Config) string {
+	if !strings.HasSuffix(key, ".plugin.version") {
+		return ""
+	}
+	typeKey := strings.TrimSuffix(key, "plugin.version") + "type"
+	kind, ok := classKeyKind(typeKey)
+	if !ok {
+		return ""
+	}
+	pl, err := p.Lookup(cfg[typeKey], kind)
+	if err != nil {
+		return ""
+	}
+	return pl.Version
 }
 
 // renderConfigInfos builds the ConfigInfos answer: one entry per key (in order) with its
@@ -406,12 +488,23 @@ func (p *Plugins) renderConfigInfos(name string, keys []connector.ConfigKey, val
 		out.ErrorCount += len(errs)
 		var value *string
 		if raw, ok := cfg[k.Name]; ok {
-			value = &raw
+			if _, err := connector.ParseValue(k.Type, raw); err == nil {
+				value = &raw // a value that does not parse shows as null, as in Kafka
+			}
 		} else if v, ok := effective[k.Name]; ok {
 			value = &v
 		} else if !k.Required && k.Default != nil {
 			d := fmt.Sprint(k.Default)
 			value = &d
+		}
+		if value != nil && k.Type == connector.ConfigClass {
+			// A class value shows as the class it resolves to (Kafka prints the Class).
+			if kind, ok := classKeyKind(k.Name); ok {
+				if pl, err := p.Lookup(*value, kind); err == nil {
+					c := pl.Class
+					value = &c
+				}
+			}
 		}
 		if value != nil && k.Type == connector.ConfigPassword {
 			hidden := "[hidden]"
@@ -419,7 +512,7 @@ func (p *Plugins) renderConfigInfos(name string, keys []connector.ConfigKey, val
 		}
 		out.Configs = append(out.Configs, ConfigInfo{
 			Definition: keyInfo(k, effective),
-			Value:      ConfigValueInfo{Name: k.Name, Value: value, RecommendedValues: p.recommended(k.Name, effective), Errors: errs, Visible: true},
+			Value:      ConfigValueInfo{Name: k.Name, Value: value, RecommendedValues: p.recommended(k.Name, effective, cfg), Errors: errs, Visible: true},
 		})
 	}
 	return out

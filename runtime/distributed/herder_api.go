@@ -163,15 +163,29 @@ func (h *Herder) ConnectorStatus(_ context.Context, name string) (*runtime.Conne
 	info := &runtime.ConnectorStateInfo{
 		Name:      name,
 		Connector: st,
-		Tasks:     h.stores.taskStatuses(name),
+		Tasks:     h.configuredTaskStatuses(name),
 		Type:      h.connectorType(h.stores.snapshot().configs[name]),
 	}
 	return info, nil
 }
 
+// configuredTaskStatuses are the statuses of the tasks the connector has now: a status
+// record of a task removed by a reconfiguration may still be in the status topic (written
+// by the stopping task or the leader around the time its tombstone was).
+func (h *Herder) configuredTaskStatuses(name string) []runtime.TaskState {
+	n := len(h.stores.snapshot().tasks[name])
+	out := []runtime.TaskState{}
+	for _, t := range h.stores.taskStatuses(name) {
+		if t.ID < n {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // TaskStatus implements runtime.Herder.
 func (h *Herder) TaskStatus(_ context.Context, id runtime.TaskID) (*runtime.TaskState, error) {
-	for _, t := range h.stores.taskStatuses(id.Connector) {
+	for _, t := range h.configuredTaskStatuses(id.Connector) {
 		if t.ID == id.Task {
 			t := t
 			return &t, nil
