@@ -2,5 +2,6 @@
 // Kafka Connect's Java class names (org.apache.kafka.connect.transforms.InsertField$Value …)
 // so connector JSON written for Apache Kafka Connect works unchanged.
 //
-// Import rule: connector (the SPI) only; never the runtime.
+// Import rule: connector (the SPI) and internal/jvalues (the Java value emulation shared with
+// converters) only; never the runtime.
 package transforms
