@@ -160,10 +160,22 @@ func (t *sourceTask) dlqMessage(orig *connector.Record, failure error) *kafka.Me
 		add(HeaderErrStage, stage)
 		add(HeaderErrClass, class)
 		add(HeaderErrExceptionClass, exceptionClass(failure))
-		add(HeaderErrMessage, failure.Error())
+		add(HeaderErrMessage, causeMessage(failure))
 		add(HeaderErrStacktrace, fmt.Sprintf("%s: %v", exceptionClass(failure), failure))
 	}
 	return msg
+}
+
+// causeMessage is the message of the plugin's own error, without the runtime's stage prefix
+// (Java's header carries the exception's own message).
+func causeMessage(err error) string {
+	var se *stageError
+	if errors.As(err, &se) {
+		if inner := errors.Unwrap(se.err); inner != nil {
+			return inner.Error()
+		}
+	}
+	return err.Error()
 }
 
 func (t *sourceTask) originalBytes(orig *connector.Record, s *connector.Schema, v any, conv connector.Converter) []byte {
