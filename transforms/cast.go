@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -420,7 +421,8 @@ func castValueToType(schema *connector.Schema, value any, target connector.Type)
 	default:
 		return nil, connector.DataErrorf("%s is not supported in the Cast transformation.", target.Upper())
 	}
-	if _, isNFE := err.(castNumberFormatError); isNFE {
+	var nfe castNumberFormatError
+	if errors.As(err, &nfe) {
 		return nil, connector.DataErrorf("Value (%s) was out of range for requested data type", castJavaToString(value))
 	}
 	return out, err
@@ -731,34 +733,6 @@ func castJavaToString(v any) string {
 	return fmt.Sprint(v)
 }
 
-// castSciDigits splits strconv's "d.ddde±xx" into the digits (no trailing zeros) and the
-// decimal exponent of the first digit.
-func castSciDigits(s string) (string, int) {
-	i := strings.IndexByte(s, 'e')
-	exp, _ := strconv.Atoi(s[i+1:])
-	digits := strings.Replace(s[:i], ".", "", 1)
-	digits = strings.TrimRight(digits, "0")
-	if digits == "" {
-		digits = "0"
-	}
-	return digits, exp
-}
-
-func castPow10Rat(n int) *big.Rat {
-	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(castAbsInt(n))), nil)
-	if n >= 0 {
-		return new(big.Rat).SetInt(p)
-	}
-	return new(big.Rat).SetFrac(big.NewInt(1), p)
-}
-
-func castAbsInt(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
-}
-
 // castParseInteger is Byte/Short/Integer/Long.parseXxx (bits 8, 16, 32, 64): an optional
 // sign and decimal digits (any Unicode decimal digit in the BMP), in range.
 func castParseInteger(s string, bits int) (int64, bool) {
@@ -871,7 +845,7 @@ func castParseFloat(s string, bits int) (float64, bool) {
 	}
 	f, err := strconv.ParseFloat(sign+body, bits)
 	if err != nil {
-		if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
+		if ne := (*strconv.NumError)(nil); !errors.As(err, &ne) || !errors.Is(ne.Err, strconv.ErrRange) {
 			return 0, false
 		}
 	}

@@ -48,14 +48,6 @@ func requireMap(v any, purpose string) (map[string]any, error) {
 	return m, nil
 }
 
-// requireMapOrNull is requireMap that lets null through.
-func requireMapOrNull(v any, purpose string) (map[string]any, error) {
-	if v == nil {
-		return nil, nil
-	}
-	return requireMap(v, purpose)
-}
-
 // requireStruct returns v as a Struct (Requirements.requireStruct).
 func requireStruct(v any, purpose string) (*connector.Struct, error) {
 	st, ok := v.(*connector.Struct)

@@ -1,6 +1,7 @@
 package transforms
 
 import (
+	"errors"
 	"sort"
 
 	"github.com/tributary-connect/tributary/connector"
@@ -256,7 +257,7 @@ func flattenLeafSchema(orig *connector.Schema, optional bool, def any) (*connect
 	}
 	s, err := b.Build()
 	if err != nil {
-		if _, ok := err.(*connector.SchemaBuilderError); ok && def != nil {
+		if sbe := (*connector.SchemaBuilderError)(nil); errors.As(err, &sbe) && def != nil {
 			return nil, &connector.SchemaBuilderError{Message: "Invalid default value"}
 		}
 		return nil, err

@@ -1423,7 +1423,7 @@ func (p *jrParser) group0() (string, bool) {
 }
 
 func (p *jrParser) groupName(ch rune) string {
-	if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z') {
+	if (ch < 'a' || ch > 'z') && (ch < 'A' || ch > 'Z') {
 		p.fail("capturing group name does not start with a Latin letter")
 	}
 	var b strings.Builder
@@ -1449,7 +1449,7 @@ func (p *jrParser) addFlag() {
 	ch := p.peek()
 	for {
 		if ch == '-' {
-			ch = p.next()
+			p.next()
 			p.subFlag()
 			return
 		}
@@ -1926,7 +1926,7 @@ func (r *jrRun) match(re *syntax.Regexp, i int, k func(int) bool) bool {
 				return false
 			}
 			c, size := utf8.DecodeRuneInString(s[i:])
-			if c != want && !(re.Flags&syntax.FoldCase != 0 && jrSimpleFoldEqual(c, want)) {
+			if c != want && (re.Flags&syntax.FoldCase == 0 || !jrSimpleFoldEqual(c, want)) {
 				return false
 			}
 			i += size

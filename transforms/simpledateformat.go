@@ -216,7 +216,7 @@ func sdfCompile(p []uint16) ([]sdfToken, error) {
 			quoted = append(quoted, c)
 			continue
 		}
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
 			if err := flush(); err != nil {
 				return nil, err
 			}
@@ -660,11 +660,6 @@ func (cb *sdfBuilder) set(field int, v int32) {
 	cb.stamp[field] = cb.next
 	cb.next++
 	cb.value[field] = v
-}
-
-func (cb *sdfBuilder) clear(field int) {
-	cb.stamp[field] = 0
-	cb.value[field] = 0
 }
 
 func (cb *sdfBuilder) isSet(field int) bool { return cb.stamp[field] > 0 }

@@ -333,6 +333,7 @@ func JavaToString(v any) string {
 	}
 }
 
+// MapEntry is one entry of a Connect map, as MapEntries orders them.
 type MapEntry struct {
 	Key, Value any
 }

@@ -1033,6 +1033,7 @@ func JavaClass(v any) string {
 // JavaClassName is Class.getName(): JavaClass without the "class " prefix.
 func JavaClassName(v any) string { return strings.TrimPrefix(JavaClass(v), "class ") }
 
+// MillisPerDay is the length of a day in milliseconds.
 const MillisPerDay = 24 * 60 * 60 * 1000
 
 // Hashable reports whether k can be a Go map key: Java allows lists, maps and byte arrays as
@@ -1045,6 +1046,7 @@ func Hashable(k any) bool {
 	return true
 }
 
+// FloorMod is Java's Math.floorMod.
 func FloorMod(a, b int64) int64 {
 	m := a % b
 	if m != 0 && (m < 0) != (b < 0) {
@@ -1053,7 +1055,7 @@ func FloorMod(a, b int64) int64 {
 	return m
 }
 
-// decimalScale reads the scale parameter of a Decimal schema (Decimal.scale).
+// DecimalScale reads the scale parameter of a Decimal schema (Decimal.scale).
 func DecimalScale(s *connector.Schema) (int32, error) {
 	str, ok := s.Parameters[connector.DecimalScaleParam]
 	if !ok {
@@ -1066,7 +1068,7 @@ func DecimalScale(s *connector.Schema) (int32, error) {
 	return n, nil
 }
 
-// parseJavaInt is Integer.parseInt: an optional sign and decimal digits, within int range.
+// ParseJavaInt is Integer.parseInt: an optional sign and decimal digits, within int range.
 func ParseJavaInt(s string) (int32, bool) {
 	if s == "" {
 		return 0, false
@@ -1098,7 +1100,7 @@ func ParseJavaInt(s string) (int32, bool) {
 	return int32(n), true
 }
 
-// decimalFromLogical is Decimal.fromLogical: the unscaled value as big-endian two's
+// DecimalFromLogical is Decimal.fromLogical: the unscaled value as big-endian two's
 // complement bytes (BigInteger.toByteArray), after checking the scale.
 func DecimalFromLogical(s *connector.Schema, d connector.Decimal) ([]byte, error) {
 	scale, err := DecimalScale(s)
@@ -1111,7 +1113,7 @@ func DecimalFromLogical(s *connector.Schema, d connector.Decimal) ([]byte, error
 	return TwosComplement(d.Unscaled), nil
 }
 
-// decimalToLogical is Decimal.toLogical.
+// DecimalToLogical is Decimal.toLogical.
 func DecimalToLogical(s *connector.Schema, b []byte) (connector.Decimal, error) {
 	scale, err := DecimalScale(s)
 	if err != nil {
@@ -1123,6 +1125,7 @@ func DecimalToLogical(s *connector.Schema, b []byte) (connector.Decimal, error) 
 	return connector.Decimal{Unscaled: FromTwosComplement(b), Scale: scale}, nil
 }
 
+// TwosComplement is BigInteger.toByteArray: the minimal big-endian two's complement.
 func TwosComplement(x *big.Int) []byte {
 	if x == nil || x.Sign() == 0 {
 		return []byte{0}
@@ -1146,6 +1149,7 @@ func TwosComplement(x *big.Int) []byte {
 	return b
 }
 
+// FromTwosComplement is new BigInteger(byte[]).
 func FromTwosComplement(b []byte) *big.Int {
 	x := new(big.Int).SetBytes(b)
 	if len(b) > 0 && b[0]&0x80 != 0 {
