@@ -1,0 +1,753 @@
+package transforms
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/tributary-connect/tributary/connector"
+)
+
+// SparkplugB (io.tributary.transforms.SparkplugB) decodes Eclipse Sparkplug B messages, as
+// the MQTT connector delivers them (value: the payload bytes; topic in the mqtt.topic header,
+// or the key), into a Struct, resolving metric aliases from the edge node's and devices'
+// BIRTH certificates.
+//
+// # Topics
+//
+// A record whose topic is spBv1.0/<group>/<type>/<edge>[/<device>] with type NBIRTH,
+// NDEATH, DBIRTH, DDEATH, NDATA, DDATA, NCMD or DCMD is decoded. Every other record (other
+// topics, and the host application's STATE messages, which are JSON or text, not protobuf)
+// passes unchanged, so the transform can sit behind a wildcard subscription. A topic is
+// read from the header named by topic.header (mqtt.topic, which the MQTT connector sets), or,
+// when there is no such header, from a string key.
+//
+// # Output
+//
+// The value becomes a Struct io.tributary.sparkplug.Message {group, edge_node, device
+// (optional), message_type, timestamp (optional Timestamp), seq (optional INT64), uuid
+// (optional), metrics: array of io.tributary.sparkplug.Metric {name, alias, timestamp,
+// datatype (the Sparkplug data type's name, such as "Int16"), is_historical, is_transient,
+// is_null, and one typed value field}}. The value field is chosen by the data type, not by
+// the wire field, so that signedness is right:
+//
+//	Int8, Int16, Int32, UInt8, UInt16     int_value (INT32, sign-extended from the data type)
+//	Int64, UInt32, UInt64, DateTime       long_value (INT64; DateTime is epoch milliseconds;
+//	                                      a UInt64 above 2^63-1 fails the record)
+//	Float / Double                        float_value (FLOAT32) / double_value (FLOAT64)
+//	Boolean                               boolean_value
+//	String, Text, UUID                    string_value
+//	Bytes, File                           bytes_value
+//
+// A metric with is_null, or of a type not decoded (DataSet, Template, PropertySet and the
+// array types), has every value field null; its datatype still says what it was. Metadata
+// and properties are not decoded. The key, topic, timestamp and headers are kept.
+//
+// explode=true (one record per metric) is not offered: a Transformation returns one record
+// (connector.Transformation), so each message stays one record with an array of metrics.
+//
+// # State
+//
+// Per edge node (group/edge) the transform keeps the alias → (name, datatype) map of its
+// NBIRTH, the bdSeq of that NBIRTH, the last seq (0-255, wrapping) and per device the alias
+// map of its DBIRTH. NDATA and DDATA metrics that carry only an alias get their name and
+// datatype from there (a DDATA alias is looked up in its DBIRTH, then in the NBIRTH). NBIRTH,
+// DBIRTH, NDATA, DDATA and DDEATH carry the node's seq; when one is not the previous seq + 1
+// (mod 256) the record gets the headers sparkplug.seq.gap=true and sparkplug.seq.expected (the
+// record is still delivered). Asking the node for a rebirth (rebirth.on.gap) is not
+// implemented: the transform cannot publish. An NDEATH whose bdSeq matches the NBIRTH's (or
+// that has none) forgets the node and its devices; a stale NDEATH (another bdSeq) gets the
+// header sparkplug.bdseq.stale=true and forgets nothing. DDEATH forgets the device.
+//
+// An NDATA or DDATA whose BIRTH is unknown, or which uses an alias its BIRTH did not define,
+// is not guessed: with unknown.birth=fail (the default) it fails with a DataError, so
+// errors.tolerance=all with a dead letter queue keeps the original message and the default
+// tolerance fails the task; with unknown.birth=passthrough it is decoded with the unresolved
+// metrics' names null and the header sparkplug.birth.unknown=true. NCMD and DCMD are decoded
+// with aliases resolved when the BIRTH is known; they never fail for it and carry no node seq.
+//
+// The state lives in the transform instance (under a mutex: Apply is safe for concurrent
+// use), in memory only: after a restart every node's DATA counts as of unknown BIRTH until
+// it sends its next NBIRTH (Sparkplug host applications ask for one with a rebirth NCMD).
+// With MQTT 5 shared subscriptions (tasks.max > 1) one task may see a node's DATA and
+// another its BIRTH: run tasks.max=1, or subscribe each task to its own groups, for
+// Sparkplug.
+//
+// The payload is decoded with protowire from the field numbers of Eclipse Tahu's
+// sparkplug_b.proto (package org.eclipse.tahu.protobuf; a copy is in
+// testdata/sparkplug/sparkplug_b.proto):
+//
+//	Payload  1 timestamp uint64, 2 metrics repeated Metric, 3 seq uint64, 4 uuid string,
+//	         5 body bytes
+//	Metric   1 name string, 2 alias uint64, 3 timestamp uint64, 4 datatype uint32,
+//	         5 is_historical bool, 6 is_transient bool, 7 is_null bool, 8 metadata MetaData,
+//	         9 properties PropertySet, oneof value { 10 int_value uint32, 11 long_value uint64,
+//	         12 float_value float, 13 double_value double, 14 boolean_value bool,
+//	         15 string_value string, 16 bytes_value bytes, 17 dataset_value DataSet,
+//	         18 template_value Template, 19 extension_value }
+//
+// Malformed protobuf fails the record with a DataError.
+type sparkplugB struct {
+	topicHeader     string
+	unknownPassthru bool
+
+	mu    sync.Mutex
+	nodes map[string]*spbNode // group "/" edge node
+}
+
+type spbNode struct {
+	aliases  map[uint64]spbAlias
+	bdSeq    *uint64
+	seq      uint64
+	seqKnown bool
+	birth    bool // an NBIRTH was seen (DBIRTH alone creates the node without it)
+	devices  map[string]map[uint64]spbAlias
+}
+
+type spbAlias struct {
+	name     string
+	datatype uint32
+}
+
+const sparkplugClass = "io.tributary.transforms.SparkplugB"
+
+var sparkplugConfigDef = &connector.ConfigDef{Keys: []connector.ConfigKey{
+	{Name: "unknown.birth", Type: connector.ConfigString, Default: "fail", Validate: javaValidStringIn("fail", "passthrough"), Importance: connector.High,
+		Doc: "What to do with an NDATA or DDATA whose BIRTH was not seen (or that uses an alias the BIRTH did not define): <code>fail</code> fails the record with a DataError (errors.tolerance and the dead letter queue apply), <code>passthrough</code> decodes it with the unresolved metric names null and the header sparkplug.birth.unknown=true."},
+	{Name: "topic.header", Type: connector.ConfigString, Default: "mqtt.topic", Importance: connector.Medium,
+		Doc: "The header holding the MQTT topic; without it on a record, a string key is taken as the topic."},
+}}
+
+func init() {
+	registerTransformation(sparkplugClass, func() connector.Transformation { return &sparkplugB{} })
+}
+
+func (t *sparkplugB) ConfigDef() *connector.ConfigDef { return sparkplugConfigDef }
+
+func (t *sparkplugB) Configure(cfg connector.Config) error {
+	v, err := sparkplugConfigDef.Parse(cfg)
+	if err != nil {
+		return err
+	}
+	t.topicHeader = v.String("topic.header")
+	t.unknownPassthru = v.String("unknown.birth") == "passthrough"
+	t.mu.Lock()
+	t.nodes = map[string]*spbNode{}
+	t.mu.Unlock()
+	return nil
+}
+
+// Sparkplug data types (sparkplug_b.proto DataType).
+const (
+	spbUnknown uint32 = iota
+	spbInt8
+	spbInt16
+	spbInt32
+	spbInt64
+	spbUInt8
+	spbUInt16
+	spbUInt32
+	spbUInt64
+	spbFloat
+	spbDouble
+	spbBoolean
+	spbString
+	spbDateTime
+	spbText
+	spbUUID
+	spbDataSet
+	spbBytes
+	spbFile
+	spbTemplate
+	spbPropertySet
+	spbPropertySetList
+)
+
+var spbTypeNames = []string{"Unknown", "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64",
+	"Float", "Double", "Boolean", "String", "DateTime", "Text", "UUID", "DataSet", "Bytes", "File", "Template",
+	"PropertySet", "PropertySetList", "Int8Array", "Int16Array", "Int32Array", "Int64Array", "UInt8Array",
+	"UInt16Array", "UInt32Array", "UInt64Array", "FloatArray", "DoubleArray", "BooleanArray", "StringArray",
+	"DateTimeArray"}
+
+func spbTypeName(dt uint32) string {
+	if int(dt) < len(spbTypeNames) {
+		return spbTypeNames[dt]
+	}
+	return fmt.Sprintf("DataType%d", dt)
+}
+
+var (
+	spbTimestampSchema = connector.TimestampSchema().Optional().MustBuild()
+	spbMetricSchema    = connector.StructBuilder().SetName("io.tributary.sparkplug.Metric").
+				Field("name", connector.OptionalStringSchema).
+				Field("alias", connector.OptionalInt64Schema).
+				Field("timestamp", spbTimestampSchema).
+				Field("datatype", connector.OptionalStringSchema).
+				Field("is_historical", connector.BooleanSchema).
+				Field("is_transient", connector.BooleanSchema).
+				Field("is_null", connector.BooleanSchema).
+				Field("int_value", connector.OptionalInt32Schema).
+				Field("long_value", connector.OptionalInt64Schema).
+				Field("float_value", connector.OptionalFloat32Schema).
+				Field("double_value", connector.OptionalFloat64Schema).
+				Field("boolean_value", connector.OptionalBooleanSchema).
+				Field("string_value", connector.OptionalStringSchema).
+				Field("bytes_value", connector.OptionalBytesSchema).MustBuild()
+	spbMessageSchema = connector.StructBuilder().SetName("io.tributary.sparkplug.Message").
+				Field("group", connector.StringSchema).
+				Field("edge_node", connector.StringSchema).
+				Field("device", connector.OptionalStringSchema).
+				Field("message_type", connector.StringSchema).
+				Field("timestamp", spbTimestampSchema).
+				Field("seq", connector.OptionalInt64Schema).
+				Field("uuid", connector.OptionalStringSchema).
+				Field("metrics", connector.ArrayBuilder(spbMetricSchema).MustBuild()).MustBuild()
+)
+
+// spbTopic is a parsed Sparkplug topic.
+type spbTopic struct {
+	group, msgType, edge, device string
+}
+
+func parseSpbTopic(topic string) (spbTopic, bool) {
+	parts := strings.Split(topic, "/")
+	if len(parts) < 4 || len(parts) > 5 || parts[0] != "spBv1.0" {
+		return spbTopic{}, false
+	}
+	t := spbTopic{group: parts[1], msgType: parts[2], edge: parts[3]}
+	if len(parts) == 5 {
+		t.device = parts[4]
+	}
+	device := t.device != ""
+	switch t.msgType {
+	case "NBIRTH", "NDEATH", "NDATA", "NCMD":
+		return t, !device
+	case "DBIRTH", "DDEATH", "DDATA", "DCMD":
+		return t, device
+	}
+	return spbTopic{}, false
+}
+
+func (t *sparkplugB) topicOf(r *connector.Record) (string, bool) {
+	if h, ok := r.Headers.Last(t.topicHeader); ok {
+		s, ok := h.Value.(string)
+		return s, ok
+	}
+	s, ok := r.Key.(string)
+	return s, ok
+}
+
+func (t *sparkplugB) Apply(r *connector.Record) (*connector.Record, error) {
+	topic, ok := t.topicOf(r)
+	if !ok {
+		return r, nil
+	}
+	tp, ok := parseSpbTopic(topic)
+	if !ok {
+		return r, nil
+	}
+	var data []byte
+	switch x := r.Value.(type) {
+	case []byte:
+		data = x
+	case string:
+		data = []byte(x)
+	case nil:
+	default:
+		return nil, connector.DataErrorf("SparkplugB: the record value must be bytes, found %T", r.Value)
+	}
+	p, err := decodeSpbPayload(data)
+	if err != nil {
+		return nil, connector.DataErrorf("SparkplugB: %s: malformed payload: %v", topic, err)
+	}
+
+	var headers []connector.Header
+	if err := t.track(topic, tp, p, &headers); err != nil {
+		return nil, err
+	}
+
+	metrics := make([]any, len(p.metrics))
+	for i := range p.metrics {
+		st, err := spbMetricStruct(&p.metrics[i])
+		if err != nil {
+			return nil, connector.DataErrorf("SparkplugB: %s: %v", topic, err)
+		}
+		metrics[i] = st
+	}
+	v, _ := connector.NewStruct(spbMessageSchema)
+	put := func(k string, x any) {
+		if err == nil {
+			err = v.Put(k, x)
+		}
+	}
+	put("group", tp.group)
+	put("edge_node", tp.edge)
+	if tp.device != "" {
+		put("device", tp.device)
+	}
+	put("message_type", tp.msgType)
+	if p.timestamp != nil {
+		put("timestamp", time.UnixMilli(int64(*p.timestamp)).UTC())
+	}
+	if p.seq != nil {
+		put("seq", int64(*p.seq))
+	}
+	if p.uuid != nil {
+		put("uuid", *p.uuid)
+	}
+	put("metrics", metrics)
+	if err != nil {
+		return nil, connector.DataErrorf("SparkplugB: %s: %v", topic, err)
+	}
+	out := r.NewRecord(r.Topic, r.Partition, r.KeySchema, r.Key, spbMessageSchema, v, r.Timestamp)
+	out.Headers = append(out.Headers, headers...)
+	return out, nil
+}
+
+// track updates the state with a message and resolves its aliases (in place).
+func (t *sparkplugB) track(topic string, tp spbTopic, p *spbPayload, headers *[]connector.Header) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.nodes == nil {
+		t.nodes = map[string]*spbNode{}
+	}
+	key := tp.group + "/" + tp.edge
+	node := t.nodes[key]
+
+	checkSeq := func() {
+		if p.seq == nil {
+			return
+		}
+		s := *p.seq
+		if node.seqKnown && s != (node.seq+1)%256 {
+			// Transforms get no logger from the SPI: the gap is reported on the record itself.
+			*headers = append(*headers,
+				connector.Header{Key: "sparkplug.seq.gap", Schema: connector.BooleanSchema, Value: true},
+				connector.Header{Key: "sparkplug.seq.expected", Schema: connector.Int64Schema, Value: int64((node.seq + 1) % 256)})
+		}
+		node.seq, node.seqKnown = s%256, true
+	}
+
+	switch tp.msgType {
+	case "NBIRTH":
+		node = &spbNode{aliases: map[uint64]spbAlias{}, devices: map[string]map[uint64]spbAlias{}, birth: true}
+		t.nodes[key] = node
+		for i := range p.metrics {
+			m := &p.metrics[i]
+			if m.name != nil && *m.name == "bdSeq" {
+				if b, ok := m.uintValue(); ok {
+					node.bdSeq = &b
+				}
+			}
+			if m.alias != nil && m.name != nil {
+				node.aliases[*m.alias] = spbAlias{name: *m.name, datatype: m.datatypeOr0()}
+			}
+		}
+		if p.seq != nil {
+			node.seq, node.seqKnown = *p.seq%256, true
+		}
+		return nil
+	case "NDEATH":
+		if node == nil {
+			return nil
+		}
+		var death *uint64
+		for i := range p.metrics {
+			m := &p.metrics[i]
+			if m.name != nil && *m.name == "bdSeq" {
+				if b, ok := m.uintValue(); ok {
+					death = &b
+				}
+			}
+		}
+		if death != nil && node.bdSeq != nil && *death != *node.bdSeq {
+			*headers = append(*headers, connector.Header{Key: "sparkplug.bdseq.stale", Schema: connector.BooleanSchema, Value: true})
+			return nil
+		}
+		delete(t.nodes, key)
+		return nil
+	case "DBIRTH":
+		if node == nil {
+			node = &spbNode{aliases: map[uint64]spbAlias{}, devices: map[string]map[uint64]spbAlias{}}
+			t.nodes[key] = node
+		}
+		checkSeq()
+		dev := map[uint64]spbAlias{}
+		for i := range p.metrics {
+			m := &p.metrics[i]
+			if m.alias != nil && m.name != nil {
+				dev[*m.alias] = spbAlias{name: *m.name, datatype: m.datatypeOr0()}
+			}
+		}
+		node.devices[tp.device] = dev
+		return nil
+	case "DDEATH":
+		if node != nil {
+			checkSeq()
+			delete(node.devices, tp.device)
+		}
+		return nil
+	case "NDATA", "DDATA":
+		var dev map[uint64]spbAlias
+		known := node != nil && node.birth
+		if known && tp.device != "" {
+			dev, known = node.devices[tp.device]
+		}
+		if node != nil {
+			checkSeq()
+		}
+		if !known {
+			return t.unknown(topic, "its BIRTH was not seen", p, headers)
+		}
+		if missing := resolveSpbAliases(p, dev, node.aliases); missing != nil {
+			return t.unknown(topic, fmt.Sprintf("alias %d is not in its BIRTH", *missing), p, headers)
+		}
+		return nil
+	case "NCMD", "DCMD":
+		if node != nil {
+			resolveSpbAliases(p, node.devices[tp.device], node.aliases)
+		}
+	}
+	return nil
+}
+
+func (t *sparkplugB) unknown(topic, why string, p *spbPayload, headers *[]connector.Header) error {
+	if !t.unknownPassthru {
+		return connector.DataErrorf("SparkplugB: %s: cannot resolve the metrics: %s (unknown.birth=fail)", topic, why)
+	}
+	*headers = append(*headers, connector.Header{Key: "sparkplug.birth.unknown", Schema: connector.BooleanSchema, Value: true})
+	return nil
+}
+
+// resolveSpbAliases fills in the names and datatypes of metrics that carry only an alias; it
+// returns an alias found in neither map (the metrics are resolved as far as possible).
+func resolveSpbAliases(p *spbPayload, first, second map[uint64]spbAlias) *uint64 {
+	var missing *uint64
+	for i := range p.metrics {
+		m := &p.metrics[i]
+		if m.alias == nil || (m.name != nil && m.datatype != nil) {
+			continue
+		}
+		a, ok := first[*m.alias]
+		if !ok {
+			a, ok = second[*m.alias]
+		}
+		if !ok {
+			if m.name == nil && missing == nil {
+				missing = m.alias
+			}
+			continue
+		}
+		if m.name == nil {
+			n := a.name
+			m.name = &n
+		}
+		if m.datatype == nil {
+			d := a.datatype
+			m.datatype = &d
+		}
+	}
+	return missing
+}
+
+// spbPayload is a decoded Payload; optional fields are nil when absent.
+type spbPayload struct {
+	timestamp *uint64
+	metrics   []spbMetric
+	seq       *uint64
+	uuid      *string
+	body      []byte
+}
+
+type spbMetric struct {
+	name                          *string
+	alias                         *uint64
+	timestamp                     *uint64
+	datatype                      *uint32
+	historical, transient, isNull bool
+	// value: the oneof field number set (0: none) and its raw content
+	valueField protowire.Number
+	varint     uint64
+	fixed      uint64
+	bytes      []byte
+}
+
+func (m *spbMetric) datatypeOr0() uint32 {
+	if m.datatype == nil {
+		return spbUnknown
+	}
+	return *m.datatype
+}
+
+// uintValue returns an integer value (int_value or long_value).
+func (m *spbMetric) uintValue() (uint64, bool) {
+	if m.valueField == 10 || m.valueField == 11 {
+		return m.varint, true
+	}
+	return 0, false
+}
+
+// decodeSpbPayload decodes a Payload; an empty payload is an empty Payload.
+func decodeSpbPayload(b []byte) (*spbPayload, error) {
+	p := &spbPayload{}
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return nil, protowire.ParseError(n)
+		}
+		b = b[n:]
+		switch {
+		case num == 1 && typ == protowire.VarintType:
+			v, n := protowire.ConsumeVarint(b)
+			if n < 0 {
+				return nil, protowire.ParseError(n)
+			}
+			p.timestamp, b = &v, b[n:]
+		case num == 2 && typ == protowire.BytesType:
+			v, n := protowire.ConsumeBytes(b)
+			if n < 0 {
+				return nil, protowire.ParseError(n)
+			}
+			m, err := decodeSpbMetric(v)
+			if err != nil {
+				return nil, fmt.Errorf("metric %d: %w", len(p.metrics), err)
+			}
+			p.metrics, b = append(p.metrics, m), b[n:]
+		case num == 3 && typ == protowire.VarintType:
+			v, n := protowire.ConsumeVarint(b)
+			if n < 0 {
+				return nil, protowire.ParseError(n)
+			}
+			p.seq, b = &v, b[n:]
+		case num == 4 && typ == protowire.BytesType:
+			v, n := protowire.ConsumeBytes(b)
+			if n < 0 {
+				return nil, protowire.ParseError(n)
+			}
+			s := string(v)
+			p.uuid, b = &s, b[n:]
+		case num == 5 && typ == protowire.BytesType:
+			v, n := protowire.ConsumeBytes(b)
+			if n < 0 {
+				return nil, protowire.ParseError(n)
+			}
+			p.body, b = v, b[n:]
+		case num >= 1 && num <= 5:
+			return nil, fmt.Errorf("field %d has wire type %d", num, typ)
+		default: // extensions (6 to max) and unknown fields
+			n := protowire.ConsumeFieldValue(num, typ, b)
+			if n < 0 {
+				return nil, protowire.ParseError(n)
+			}
+			b = b[n:]
+		}
+	}
+	return p, nil
+}
+
+func decodeSpbMetric(b []byte) (spbMetric, error) {
+	var m spbMetric
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return m, protowire.ParseError(n)
+		}
+		b = b[n:]
+		var want protowire.Type
+		switch num {
+		case 1, 8, 9, 15, 16, 17, 18, 19:
+			want = protowire.BytesType
+		case 12:
+			want = protowire.Fixed32Type
+		case 13:
+			want = protowire.Fixed64Type
+		case 2, 3, 4, 5, 6, 7, 10, 11, 14:
+			want = protowire.VarintType
+		default:
+			n := protowire.ConsumeFieldValue(num, typ, b)
+			if n < 0 {
+				return m, protowire.ParseError(n)
+			}
+			b = b[n:]
+			continue
+		}
+		if typ != want {
+			return m, fmt.Errorf("field %d has wire type %d", num, typ)
+		}
+		var (
+			v   uint64
+			raw []byte
+		)
+		switch want {
+		case protowire.VarintType:
+			v, n = protowire.ConsumeVarint(b)
+		case protowire.Fixed32Type:
+			var f uint32
+			f, n = protowire.ConsumeFixed32(b)
+			v = uint64(f)
+		case protowire.Fixed64Type:
+			v, n = protowire.ConsumeFixed64(b)
+		default:
+			raw, n = protowire.ConsumeBytes(b)
+		}
+		if n < 0 {
+			return m, protowire.ParseError(n)
+		}
+		b = b[n:]
+		switch num {
+		case 1:
+			s := string(raw)
+			m.name = &s
+		case 2:
+			m.alias = &v
+		case 3:
+			m.timestamp = &v
+		case 4:
+			d := uint32(v)
+			m.datatype = &d
+		case 5:
+			m.historical = v != 0
+		case 6:
+			m.transient = v != 0
+		case 7:
+			m.isNull = v != 0
+		case 8, 9: // metadata, properties: not decoded
+		default: // the value oneof: the last one set wins
+			m.valueField, m.varint, m.fixed, m.bytes = num, 0, 0, nil
+			switch want {
+			case protowire.VarintType:
+				m.varint = v
+			case protowire.BytesType:
+				m.bytes = raw
+			default:
+				m.fixed = v
+			}
+		}
+	}
+	return m, nil
+}
+
+// spbMetricStruct builds the Metric struct, taking the value by the metric's datatype.
+func spbMetricStruct(m *spbMetric) (*connector.Struct, error) {
+	st, _ := connector.NewStruct(spbMetricSchema)
+	var vals []any
+	set := func(k string, v any) { vals = append(vals, k, v) }
+	if m.name != nil {
+		set("name", *m.name)
+	}
+	if m.alias != nil {
+		if *m.alias > math.MaxInt64 {
+			return nil, fmt.Errorf("alias %d is out of range", *m.alias)
+		}
+		set("alias", int64(*m.alias))
+	}
+	if m.timestamp != nil {
+		set("timestamp", time.UnixMilli(int64(*m.timestamp)).UTC())
+	}
+	dt := m.datatypeOr0()
+	if m.datatype != nil {
+		set("datatype", spbTypeName(dt))
+	}
+	set("is_historical", m.historical)
+	set("is_transient", m.transient)
+	set("is_null", m.isNull)
+	if !m.isNull && m.valueField != 0 {
+		name := "?"
+		if m.name != nil {
+			name = *m.name
+		}
+		wrong := func() error {
+			return fmt.Errorf("metric %q of type %s has its value in field %d", name, spbTypeName(dt), m.valueField)
+		}
+		intField := m.valueField == 10 || m.valueField == 11
+		switch dt {
+		case spbInt8, spbInt16, spbInt32, spbUInt8, spbUInt16:
+			if !intField {
+				return nil, wrong()
+			}
+			var x int32
+			switch dt {
+			case spbInt8:
+				x = int32(int8(m.varint))
+			case spbInt16:
+				x = int32(int16(m.varint))
+			case spbInt32:
+				x = int32(m.varint)
+			case spbUInt8:
+				x = int32(uint8(m.varint))
+			default:
+				x = int32(uint16(m.varint))
+			}
+			set("int_value", x)
+		case spbUInt32:
+			if !intField {
+				return nil, wrong()
+			}
+			set("long_value", int64(uint32(m.varint)))
+		case spbInt64, spbDateTime:
+			if !intField {
+				return nil, wrong()
+			}
+			set("long_value", int64(m.varint))
+		case spbUInt64:
+			if !intField {
+				return nil, wrong()
+			}
+			if m.varint > math.MaxInt64 {
+				return nil, fmt.Errorf("metric %q: the UInt64 value %d does not fit in an INT64", name, m.varint)
+			}
+			set("long_value", int64(m.varint))
+		case spbFloat:
+			if m.valueField != 12 {
+				return nil, wrong()
+			}
+			set("float_value", math.Float32frombits(uint32(m.fixed)))
+		case spbDouble:
+			if m.valueField != 13 {
+				return nil, wrong()
+			}
+			set("double_value", math.Float64frombits(m.fixed))
+		case spbBoolean:
+			if m.valueField != 14 {
+				return nil, wrong()
+			}
+			set("boolean_value", m.varint != 0)
+		case spbString, spbText, spbUUID:
+			if m.valueField != 15 {
+				return nil, wrong()
+			}
+			set("string_value", string(m.bytes))
+		case spbBytes, spbFile:
+			if m.valueField != 16 {
+				return nil, wrong()
+			}
+			set("bytes_value", append([]byte(nil), m.bytes...))
+		case spbUnknown:
+			// No datatype (a DATA alias whose BIRTH is unknown, with passthrough): by the wire field.
+			switch m.valueField {
+			case 10, 11:
+				set("long_value", int64(m.varint))
+			case 12:
+				set("float_value", math.Float32frombits(uint32(m.fixed)))
+			case 13:
+				set("double_value", math.Float64frombits(m.fixed))
+			case 14:
+				set("boolean_value", m.varint != 0)
+			case 15:
+				set("string_value", string(m.bytes))
+			case 16:
+				set("bytes_value", append([]byte(nil), m.bytes...))
+			}
+		}
+	}
+	for i := 0; i < len(vals); i += 2 {
+		if err := st.Put(vals[i].(string), vals[i+1]); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}

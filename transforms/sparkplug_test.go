@@ -1,0 +1,425 @@
+package transforms
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/tributary-connect/tributary/connector"
+)
+
+// spbM is a metric to encode; nil pointers are left out.
+type spbM struct {
+	name      *string
+	alias     *uint64
+	timestamp *uint64
+	datatype  *uint32
+	isNull    bool
+	hist      bool
+	// the value: one of these, with field the oneof field number (0: none)
+	field int
+	u     uint64
+	f32   float32
+	f64   float64
+	b     bool
+	s     string
+	raw   []byte
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func (m spbM) encode() []byte {
+	var b []byte
+	if m.name != nil {
+		b = protowire.AppendTag(b, 1, protowire.BytesType)
+		b = protowire.AppendString(b, *m.name)
+	}
+	if m.alias != nil {
+		b = protowire.AppendTag(b, 2, protowire.VarintType)
+		b = protowire.AppendVarint(b, *m.alias)
+	}
+	if m.timestamp != nil {
+		b = protowire.AppendTag(b, 3, protowire.VarintType)
+		b = protowire.AppendVarint(b, *m.timestamp)
+	}
+	if m.datatype != nil {
+		b = protowire.AppendTag(b, 4, protowire.VarintType)
+		b = protowire.AppendVarint(b, uint64(*m.datatype))
+	}
+	if m.hist {
+		b = protowire.AppendTag(b, 5, protowire.VarintType)
+		b = protowire.AppendVarint(b, 1)
+	}
+	if m.isNull {
+		b = protowire.AppendTag(b, 7, protowire.VarintType)
+		b = protowire.AppendVarint(b, 1)
+	}
+	switch m.field {
+	case 10, 11:
+		b = protowire.AppendTag(b, protowire.Number(m.field), protowire.VarintType)
+		b = protowire.AppendVarint(b, m.u)
+	case 12:
+		b = protowire.AppendTag(b, 12, protowire.Fixed32Type)
+		b = protowire.AppendFixed32(b, math.Float32bits(m.f32))
+	case 13:
+		b = protowire.AppendTag(b, 13, protowire.Fixed64Type)
+		b = protowire.AppendFixed64(b, math.Float64bits(m.f64))
+	case 14:
+		b = protowire.AppendTag(b, 14, protowire.VarintType)
+		b = protowire.AppendVarint(b, protowire.EncodeBool(m.b))
+	case 15:
+		b = protowire.AppendTag(b, 15, protowire.BytesType)
+		b = protowire.AppendString(b, m.s)
+	case 16, 17:
+		b = protowire.AppendTag(b, protowire.Number(m.field), protowire.BytesType)
+		b = protowire.AppendBytes(b, m.raw)
+	}
+	return b
+}
+
+func spbPayloadBytes(ts, seq *uint64, metrics ...spbM) []byte {
+	var b []byte
+	if ts != nil {
+		b = protowire.AppendTag(b, 1, protowire.VarintType)
+		b = protowire.AppendVarint(b, *ts)
+	}
+	for _, m := range metrics {
+		b = protowire.AppendTag(b, 2, protowire.BytesType)
+		b = protowire.AppendBytes(b, m.encode())
+	}
+	if seq != nil {
+		b = protowire.AppendTag(b, 3, protowire.VarintType)
+		b = protowire.AppendVarint(b, *seq)
+	}
+	// an extension field (6 to max) the decoder must skip
+	b = protowire.AppendTag(b, 7, protowire.BytesType)
+	b = protowire.AppendString(b, "ext")
+	return b
+}
+
+func spbRecord(topic string, payload []byte) *connector.Record {
+	r := mqttRecord(topic, "")
+	r.Value = payload
+	return r
+}
+
+func spbNamed(name string, alias uint64, dt uint32, field int, u uint64) spbM {
+	return spbM{name: &name, alias: &alias, datatype: &dt, field: field, u: u}
+}
+
+func spbAliasOnly(alias uint64, field int, u uint64) spbM {
+	return spbM{alias: &alias, field: field, u: u}
+}
+
+func spbBirth(seq uint64, bdSeq uint64, metrics ...spbM) []byte {
+	bd := spbM{name: ptr("bdSeq"), datatype: ptr(spbInt64), field: 11, u: bdSeq}
+	return spbPayloadBytes(ptr(uint64(1700000000000)), &seq, append([]spbM{bd}, metrics...)...)
+}
+
+func spbMetrics(t *testing.T, r *connector.Record) []*connector.Struct {
+	t.Helper()
+	st, ok := r.Value.(*connector.Struct)
+	if !ok {
+		t.Fatalf("value %T", r.Value)
+	}
+	if err := st.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := st.Get("metrics")
+	var out []*connector.Struct
+	for _, m := range ms.([]any) {
+		out = append(out, m.(*connector.Struct))
+	}
+	return out
+}
+
+func get(st *connector.Struct, f string) any {
+	v, err := st.Get(f)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func hasHeader(r *connector.Record, key string) bool {
+	h, ok := r.Headers.Last(key)
+	return ok && h.Value == true
+}
+
+func applyOK(t *testing.T, tr connector.Transformation, r *connector.Record) *connector.Record {
+	t.Helper()
+	out, err := tr.Apply(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestSparkplugBirthThenDataWithAliases(t *testing.T) {
+	tr := mustTransform(t, sparkplugClass, connector.Config{})
+	birth := spbBirth(0, 3,
+		spbNamed("Temperature", 1, spbInt32, 10, uint64(uint32(21))),
+		spbNamed("Counter", 2, spbUInt64, 11, 5),
+	)
+	in := spbRecord("spBv1.0/G1/NBIRTH/E1", birth)
+	out := applyOK(t, tr, in)
+	if !out.ValueSchema.Equal(spbMessageSchema) || out.Key != "spBv1.0/G1/NBIRTH/E1" || out.Topic != "mqtt" {
+		t.Fatalf("record %+v", out)
+	}
+	if _, ok := in.Value.([]byte); !ok || len(out.Headers) != len(in.Headers) {
+		t.Fatal("the input changed, or headers were added")
+	}
+	st := out.Value.(*connector.Struct)
+	for f, want := range map[string]any{"group": "G1", "edge_node": "E1", "device": nil, "message_type": "NBIRTH",
+		"seq": int64(0), "timestamp": time.UnixMilli(1700000000000).UTC()} {
+		if got := get(st, f); got != want {
+			t.Errorf("%s = %v, want %v", f, got, want)
+		}
+	}
+	ms := spbMetrics(t, out)
+	if len(ms) != 3 || get(ms[0], "name") != "bdSeq" || get(ms[0], "long_value") != int64(3) {
+		t.Fatalf("metrics %v", ms)
+	}
+
+	// NDATA with aliases only and no datatypes: names and types come from the NBIRTH.
+	data := spbPayloadBytes(ptr(uint64(1700000001000)), ptr(uint64(1)),
+		spbAliasOnly(2, 11, 6), spbAliasOnly(1, 10, uint64(uint32(0xFFFFFFF6)))) // -10 as Int32
+	out = applyOK(t, tr, spbRecord("spBv1.0/G1/NDATA/E1", data))
+	ms = spbMetrics(t, out)
+	if get(ms[0], "name") != "Counter" || get(ms[0], "datatype") != "UInt64" || get(ms[0], "long_value") != int64(6) || get(ms[0], "alias") != int64(2) {
+		t.Errorf("metric 0: %v", ms[0])
+	}
+	if get(ms[1], "name") != "Temperature" || get(ms[1], "datatype") != "Int32" || get(ms[1], "int_value") != int32(-10) || get(ms[1], "long_value") != nil {
+		t.Errorf("metric 1: %v", ms[1])
+	}
+	if hasHeader(out, "sparkplug.seq.gap") {
+		t.Error("unexpected gap")
+	}
+
+	// DBIRTH and DDATA: device aliases, then node aliases.
+	dbirth := spbPayloadBytes(nil, ptr(uint64(2)), spbNamed("Speed", 10, spbDouble, 0, 0))
+	applyOK(t, tr, spbRecord("spBv1.0/G1/DBIRTH/E1/D1", dbirth))
+	ddata := spbPayloadBytes(nil, ptr(uint64(3)), spbM{alias: ptr(uint64(10)), field: 13, f64: 12.5}, spbAliasOnly(1, 10, 7))
+	out = applyOK(t, tr, spbRecord("spBv1.0/G1/DDATA/E1/D1", ddata))
+	ms = spbMetrics(t, out)
+	if get(out.Value.(*connector.Struct), "device") != "D1" || get(ms[0], "name") != "Speed" || get(ms[0], "double_value") != 12.5 || get(ms[1], "name") != "Temperature" {
+		t.Errorf("ddata %v", out.Value)
+	}
+	// An alias no BIRTH defined fails.
+	bad := spbPayloadBytes(nil, ptr(uint64(4)), spbAliasOnly(99, 10, 1))
+	if _, err := tr.Apply(spbRecord("spBv1.0/G1/NDATA/E1", bad)); !isDataError(err) || !strings.Contains(err.Error(), "alias 99") {
+		t.Errorf("unknown alias: %v", err)
+	}
+}
+
+func isDataError(err error) bool {
+	var de *connector.DataError
+	return errors.As(err, &de)
+}
+
+func TestSparkplugSeqGapAndWrap(t *testing.T) {
+	tr := mustTransform(t, sparkplugClass, connector.Config{})
+	applyOK(t, tr, spbRecord("spBv1.0/G/NBIRTH/E", spbBirth(254, 0, spbNamed("a", 1, spbBoolean, 14, 1))))
+	for _, c := range []struct {
+		seq uint64
+		gap bool
+	}{{255, false}, {0, false}, {1, false}, {5, true}, {6, false}} {
+		out := applyOK(t, tr, spbRecord("spBv1.0/G/NDATA/E", spbPayloadBytes(nil, &c.seq, spbAliasOnly(1, 14, 0))))
+		if hasHeader(out, "sparkplug.seq.gap") != c.gap {
+			t.Errorf("seq %d: gap header %v, want %v", c.seq, !c.gap, c.gap)
+		}
+		if ms := spbMetrics(t, out); get(ms[0], "boolean_value") != false || get(ms[0], "name") != "a" {
+			t.Errorf("seq %d: %v", c.seq, ms[0])
+		}
+	}
+}
+
+func TestSparkplugDeath(t *testing.T) {
+	tr := mustTransform(t, sparkplugClass, connector.Config{})
+	applyOK(t, tr, spbRecord("spBv1.0/G/NBIRTH/E", spbBirth(0, 7, spbNamed("a", 1, spbInt64, 11, 1))))
+	applyOK(t, tr, spbRecord("spBv1.0/G/DBIRTH/E/D", spbPayloadBytes(nil, ptr(uint64(1)), spbNamed("b", 2, spbInt8, 10, 1))))
+	// DDEATH forgets the device only.
+	applyOK(t, tr, spbRecord("spBv1.0/G/DDEATH/E/D", spbPayloadBytes(nil, ptr(uint64(2)))))
+	if _, err := tr.Apply(spbRecord("spBv1.0/G/DDATA/E/D", spbPayloadBytes(nil, ptr(uint64(3)), spbAliasOnly(2, 10, 1)))); !isDataError(err) {
+		t.Errorf("DDATA after DDEATH: %v", err)
+	}
+	applyOK(t, tr, spbRecord("spBv1.0/G/NDATA/E", spbPayloadBytes(nil, ptr(uint64(4)), spbAliasOnly(1, 11, 1))))
+	// A stale NDEATH (another bdSeq) is flagged and forgets nothing.
+	death := func(bd uint64) []byte {
+		return spbPayloadBytes(nil, nil, spbM{name: ptr("bdSeq"), datatype: ptr(spbInt64), field: 11, u: bd})
+	}
+	out := applyOK(t, tr, spbRecord("spBv1.0/G/NDEATH/E", death(6)))
+	if !hasHeader(out, "sparkplug.bdseq.stale") || get(out.Value.(*connector.Struct), "message_type") != "NDEATH" {
+		t.Errorf("stale death %v %v", out.Headers, out.Value)
+	}
+	applyOK(t, tr, spbRecord("spBv1.0/G/NDATA/E", spbPayloadBytes(nil, ptr(uint64(5)), spbAliasOnly(1, 11, 1))))
+	// The matching NDEATH forgets the node.
+	out = applyOK(t, tr, spbRecord("spBv1.0/G/NDEATH/E", death(7)))
+	if hasHeader(out, "sparkplug.bdseq.stale") {
+		t.Error("matching death flagged stale")
+	}
+	if _, err := tr.Apply(spbRecord("spBv1.0/G/NDATA/E", spbPayloadBytes(nil, ptr(uint64(6)), spbAliasOnly(1, 11, 1)))); !isDataError(err) {
+		t.Errorf("NDATA after NDEATH: %v", err)
+	}
+}
+
+func TestSparkplugUnknownBirth(t *testing.T) {
+	data := spbPayloadBytes(nil, ptr(uint64(9)), spbAliasOnly(4, 11, 42), spbNamed("named", 5, spbInt16, 10, 0xFFFF))
+	tr := mustTransform(t, sparkplugClass, connector.Config{})
+	_, err := tr.Apply(spbRecord("spBv1.0/G/NDATA/Nobody", data))
+	if !isDataError(err) || !strings.Contains(err.Error(), "BIRTH was not seen") {
+		t.Fatalf("err %v", err)
+	}
+	// A DBIRTH alone does not make the node's NDATA known.
+	applyOK(t, tr, spbRecord("spBv1.0/G/DBIRTH/Nobody/D", spbPayloadBytes(nil, ptr(uint64(1)), spbNamed("x", 1, spbInt8, 10, 1))))
+	if _, err := tr.Apply(spbRecord("spBv1.0/G/NDATA/Nobody", data)); !isDataError(err) {
+		t.Fatalf("err %v", err)
+	}
+
+	pt := mustTransform(t, sparkplugClass, connector.Config{"unknown.birth": "passthrough"})
+	out := applyOK(t, pt, spbRecord("spBv1.0/G/NDATA/Nobody", data))
+	if !hasHeader(out, "sparkplug.birth.unknown") {
+		t.Error("no sparkplug.birth.unknown header")
+	}
+	ms := spbMetrics(t, out)
+	if get(ms[0], "name") != nil || get(ms[0], "alias") != int64(4) || get(ms[0], "datatype") != nil || get(ms[0], "long_value") != int64(42) {
+		t.Errorf("metric 0 %v", ms[0])
+	}
+	if get(ms[1], "name") != "named" || get(ms[1], "int_value") != int32(-1) {
+		t.Errorf("metric 1 %v", ms[1])
+	}
+
+	if _, err := newTransform(t, sparkplugClass, connector.Config{"unknown.birth": "guess"}); err == nil {
+		t.Error("unknown.birth=guess accepted")
+	}
+}
+
+func TestSparkplugAllDatatypesAndNulls(t *testing.T) {
+	type c struct {
+		m     spbM
+		field string
+		want  any
+	}
+	n := func(dt uint32, field int, u uint64) spbM {
+		return spbM{name: ptr(spbTypeName(dt)), datatype: ptr(dt), field: field, u: u}
+	}
+	cases := []c{
+		{n(spbInt8, 10, 0xFFFFFF80), "int_value", int32(-128)}, // sign-extended by Java's Tahu
+		{n(spbInt8, 10, 0x80), "int_value", int32(-128)},       // + 2^8, as Python's Tahu
+		{n(spbInt16, 10, 0x8000), "int_value", int32(-32768)},
+		{n(spbInt32, 10, 0x80000000), "int_value", int32(math.MinInt32)},
+		{n(spbInt64, 11, 1<<63), "long_value", int64(math.MinInt64)},
+		{n(spbUInt8, 10, 255), "int_value", int32(255)},
+		{n(spbUInt16, 10, 65535), "int_value", int32(65535)},
+		{n(spbUInt32, 10, 4294967295), "long_value", int64(4294967295)},
+		{n(spbUInt64, 11, math.MaxInt64), "long_value", int64(math.MaxInt64)},
+		{spbM{name: ptr("f"), datatype: ptr(spbFloat), field: 12, f32: -1.25}, "float_value", float32(-1.25)},
+		{spbM{name: ptr("d"), datatype: ptr(spbDouble), field: 13, f64: math.Pi}, "double_value", math.Pi},
+		{spbM{name: ptr("b"), datatype: ptr(spbBoolean), field: 14, b: true}, "boolean_value", true},
+		{spbM{name: ptr("s"), datatype: ptr(spbString), field: 15, s: "héllo"}, "string_value", "héllo"},
+		{spbM{name: ptr("t"), datatype: ptr(spbText), field: 15, s: "text"}, "string_value", "text"},
+		{spbM{name: ptr("u"), datatype: ptr(spbUUID), field: 15, s: "uuid"}, "string_value", "uuid"},
+		{n(spbDateTime, 11, 1700000000123), "long_value", int64(1700000000123)},
+		{spbM{name: ptr("by"), datatype: ptr(spbBytes), field: 16, raw: []byte{0, 1, 2}}, "bytes_value", []byte{0, 1, 2}},
+		{spbM{name: ptr("fi"), datatype: ptr(spbFile), field: 16, raw: []byte("x")}, "bytes_value", []byte("x")},
+		{spbM{name: ptr("null"), datatype: ptr(spbInt32), isNull: true}, "int_value", nil},
+		{spbM{name: ptr("nullWithValue"), datatype: ptr(spbString), isNull: true, field: 15, s: "ignored"}, "string_value", nil},
+		{spbM{name: ptr("ds"), datatype: ptr(spbDataSet), field: 17, raw: []byte{8, 1}}, "bytes_value", nil},
+		{spbM{name: ptr("hist"), datatype: ptr(spbBoolean), hist: true, timestamp: ptr(uint64(5)), field: 14, b: false}, "boolean_value", false},
+	}
+	var ms []spbM
+	for _, x := range cases {
+		ms = append(ms, x.m)
+	}
+	tr := mustTransform(t, sparkplugClass, connector.Config{})
+	out := applyOK(t, tr, spbRecord("spBv1.0/G/NBIRTH/E", spbPayloadBytes(nil, ptr(uint64(0)), ms...)))
+	got := spbMetrics(t, out)
+	valueFields := []string{"int_value", "long_value", "float_value", "double_value", "boolean_value", "string_value", "bytes_value"}
+	for i, x := range cases {
+		g := got[i]
+		for _, f := range valueFields {
+			v := get(g, f)
+			if f == x.field {
+				if b, ok := x.want.([]byte); ok {
+					if !bytes.Equal(v.([]byte), b) {
+						t.Errorf("%s: %s = %v", *x.m.name, f, v)
+					}
+				} else if v != x.want {
+					t.Errorf("%s: %s = %#v, want %#v", *x.m.name, f, v, x.want)
+				}
+			} else if v != nil {
+				t.Errorf("%s: %s = %v, want null", *x.m.name, f, v)
+			}
+		}
+		if get(g, "is_null") != x.m.isNull || get(g, "is_historical") != x.m.hist || get(g, "datatype") != spbTypeName(*x.m.datatype) {
+			t.Errorf("%s: %v", *x.m.name, g)
+		}
+	}
+	if get(got[len(got)-1], "timestamp") != time.UnixMilli(5).UTC() {
+		t.Errorf("metric timestamp %v", get(got[len(got)-1], "timestamp"))
+	}
+}
+
+func TestSparkplugBadInput(t *testing.T) {
+	tr := mustTransform(t, sparkplugClass, connector.Config{})
+	for name, payload := range map[string][]byte{
+		"truncated":        {0x12, 0x05, 0x0a},
+		"wrong wire type":  {0x0a, 0x01, 0x00}, // timestamp as bytes
+		"uint64 overflow":  spbPayloadBytes(nil, nil, spbM{name: ptr("u"), datatype: ptr(spbUInt64), field: 11, u: math.MaxUint64}),
+		"value vs type":    spbPayloadBytes(nil, nil, spbM{name: ptr("u"), datatype: ptr(spbFloat), field: 15, s: "x"}),
+		"metric wire type": {0x12, 0x02, 0x60, 0x00}, // float_value (12) as varint
+	} {
+		if _, err := tr.Apply(spbRecord("spBv1.0/G/NBIRTH/E", payload)); !isDataError(err) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	// Records that are not Sparkplug B pass unchanged.
+	for _, topic := range []string{"factory/line/temp", "spBv1.0/STATE/host", "spBv1.0/G/NDATA/E/extra", "spBv1.0/G/DDATA/E", "spBv1.0/G/XDATA/E", "spAv1.0/G/NDATA/E"} {
+		in := spbRecord(topic, []byte{0xff})
+		if out, err := tr.Apply(in); err != nil || out != in {
+			t.Errorf("%s: %v %v", topic, out, err)
+		}
+	}
+	// Without the header, a string key is the topic.
+	in := spbRecord("spBv1.0/G/NBIRTH/K", spbBirth(0, 0))
+	in.Headers = nil
+	if out := applyOK(t, tr, in); get(out.Value.(*connector.Struct), "edge_node") != "K" {
+		t.Error("key not used as the topic")
+	}
+	// An empty payload is an empty Payload.
+	out := applyOK(t, tr, spbRecord("spBv1.0/G/NCMD/E", nil))
+	if len(spbMetrics(t, out)) != 0 {
+		t.Error("metrics in an empty payload")
+	}
+}
+
+func TestSparkplugConcurrent(t *testing.T) {
+	tr := mustTransform(t, sparkplugClass, connector.Config{"unknown.birth": "passthrough"})
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			edge := string(rune('A' + g))
+			if _, err := tr.Apply(spbRecord("spBv1.0/G/NBIRTH/"+edge, spbBirth(0, 0, spbNamed("m", 1, spbInt32, 10, 1)))); err != nil {
+				t.Error(err)
+				return
+			}
+			for i := 1; i < 300; i++ {
+				seq := uint64(i % 256)
+				out, err := tr.Apply(spbRecord("spBv1.0/G/NDATA/"+edge, spbPayloadBytes(nil, &seq, spbAliasOnly(1, 10, uint64(i)))))
+				if err != nil || hasHeader(out, "sparkplug.seq.gap") || get(spbMetrics(t, out)[0], "name") != "m" {
+					t.Errorf("%s %d: %v", edge, i, err)
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+}
