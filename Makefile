@@ -38,10 +38,11 @@ test: deps vet fmt-check compose-config unit-test
 	exit $$rc
 
 deps: ## check the toolchain; the stack script installs mosquitto and the Maven artifacts
-	@for tool in $(GO) gcc java mvn openssl curl; do \
+	@for tool in $(GO) gcc java mvn openssl curl python3; do \
 	  command -v $$tool >/dev/null || { echo "make: $$tool is required but not installed"; exit 1; }; \
 	done
 	$(GO) mod download
+	@python3 -c 'import fastavro' 2>/dev/null || python3 -m pip install --quiet fastavro  # the Avro test's independent reader
 
 vet:
 	$(GO) vet ./...

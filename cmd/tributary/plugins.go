@@ -32,6 +32,7 @@ func newPlugins() *runtime.Plugins {
 		converters.DoubleConverterClass:    func() connector.Converter { return converters.NewDoubleConverter() },
 		converters.BooleanConverterClass:   func() connector.Converter { return converters.NewBooleanConverter() },
 		converters.JSONConverterClass:      func() connector.Converter { return converters.NewJSONConverter() },
+		converters.AvroConverterClass:      func() connector.Converter { return converters.NewAvroConverter() },
 	} {
 		p.Register(converterPlugin(class, newFn))
 	}

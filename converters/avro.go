@@ -1,0 +1,1590 @@
+package converters
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tributary-connect/tributary/connector"
+)
+
+// AvroConverterClass is Confluent's Avro converter class name.
+const AvroConverterClass = "io.confluent.connect.avro.AvroConverter"
+
+// AvroConverter configuration keys (AbstractKafkaSchemaSerDeConfig, AvroDataConfig).
+const (
+	SchemaRegistryURLConfig       = "schema.registry.url"
+	AutoRegisterSchemasConfig     = "auto.register.schemas"
+	UseLatestVersionConfig        = "use.latest.version"
+	KeySubjectNameStrategyConfig  = "key.subject.name.strategy"
+	ValueSubjectNameStrategyCfg   = "value.subject.name.strategy"
+	BasicAuthCredentialsSourceCfg = "basic.auth.credentials.source"
+	BasicAuthUserInfoConfig       = "basic.auth.user.info"
+	AvroSchemasCacheConfig        = "schemas.cache.config"
+	EnhancedAvroSchemaSupportCfg  = "enhanced.avro.schema.support"
+	ConnectMetaDataConfig         = "connect.meta.data"
+)
+
+// Subject name strategies (io.confluent.kafka.serializers.subject.*).
+const (
+	TopicNameStrategy       = "io.confluent.kafka.serializers.subject.TopicNameStrategy"
+	RecordNameStrategy      = "io.confluent.kafka.serializers.subject.RecordNameStrategy"
+	TopicRecordNameStrategy = "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy"
+)
+
+const (
+	avroNamespace         = "io.confluent.connect.avro"
+	avroConnectDefault    = "ConnectDefault"
+	avroDecimalPrecision  = "connect.decimal.precision"
+	avroDefaultPrecision  = 64
+	avroFieldDocPrefix    = "io.confluent.connect.avro.field.doc."
+	avroMapEntryName      = "MapEntry"
+	avroInternalTypeProp  = "connect.internal.type"
+	avroBasicAuthURL      = "URL"
+	avroBasicAuthUserInfo = "USER_INFO"
+)
+
+var strategies = []string{TopicNameStrategy, RecordNameStrategy, TopicRecordNameStrategy}
+
+var avroConfigDef = &connector.ConfigDef{Keys: []connector.ConfigKey{
+	converterTypeKey,
+	{Name: SchemaRegistryURLConfig, Type: connector.ConfigList, Required: true, Importance: connector.High,
+		Doc: "Comma-separated list of URLs for Schema Registry instances that can be used to register or look up schemas."},
+	{Name: AutoRegisterSchemasConfig, Type: connector.ConfigBoolean, Default: "true", Importance: connector.Medium,
+		Doc: "Specify if the Serializer should attempt to register the Schema with Schema Registry"},
+	{Name: UseLatestVersionConfig, Type: connector.ConfigBoolean, Default: "false", Importance: connector.Low,
+		Doc: "Specify if the Serializer should use the latest subject version for serialization"},
+	{Name: KeySubjectNameStrategyConfig, Type: connector.ConfigString, Default: TopicNameStrategy,
+		Validate: validString(strategies...), Importance: connector.Medium,
+		Doc: "Determines how to construct the subject name under which the key schema is registered with the schema registry."},
+	{Name: ValueSubjectNameStrategyCfg, Type: connector.ConfigString, Default: TopicNameStrategy,
+		Validate: validString(strategies...), Importance: connector.Medium,
+		Doc: "Determines how to construct the subject name under which the value schema is registered with the schema registry."},
+	{Name: BasicAuthCredentialsSourceCfg, Type: connector.ConfigString, Default: avroBasicAuthURL,
+		Validate: validString(avroBasicAuthURL, avroBasicAuthUserInfo), Importance: connector.Medium,
+		Doc: "Specify how to pick the credentials for Basic Auth header. The supported values are URL and USER_INFO"},
+	{Name: BasicAuthUserInfoConfig, Type: connector.ConfigPassword, Default: "", Importance: connector.Medium,
+		Doc: "Specify the user info for Basic Auth in the form of {username}:{password}"},
+	{Name: AvroSchemasCacheConfig, Type: connector.ConfigInt, Default: "1000", Importance: connector.Low,
+		Doc: "Size of the converted schemas cache"},
+	{Name: EnhancedAvroSchemaSupportCfg, Type: connector.ConfigBoolean, Default: "false", Importance: connector.Low,
+		Doc: "Toggle for enabling/disabling enhanced avro schema support: Enum symbol preservation and Package Name awareness"},
+	{Name: ConnectMetaDataConfig, Type: connector.ConfigBoolean, Default: "true", Importance: connector.Low,
+		Doc: "Allow connect converter to add its meta data to the output schema"},
+}}
+
+// AvroConverter is io.confluent.connect.avro.AvroConverter: Connect data in the Confluent
+// wire format (magic 0, 4-byte big-endian schema id, Avro binary), with the schema
+// registered in a Schema Registry. The Avro schema JSON follows AvroData.fromConnectSchema
+// (connect.* props, ConnectDefault names, optional as a union with null). The binary
+// encoding is Tributary's own, straight from Connect values.
+//
+// It is safe for concurrent use once configured.
+type AvroConverter struct {
+	isKey        bool
+	registry     SchemaRegistry
+	autoRegister bool
+	useLatest    bool
+	strategy     string
+	metaData     bool
+	timeout      time.Duration
+
+	mu       sync.RWMutex
+	toAvro   map[*connector.Schema]*avroOut
+	fromAvro map[int32]*avroIn
+	cacheMax int
+}
+
+type avroOut struct {
+	json     string
+	fullName string // the record's full name, "" if not a record
+}
+
+type avroIn struct {
+	node   *avroNode
+	schema *connector.Schema
+}
+
+// NewAvroConverter returns an unconfigured AvroConverter; Configure must be called.
+func NewAvroConverter() *AvroConverter { return &AvroConverter{} }
+
+// NewAvroConverterWithRegistry returns an AvroConverter over the given registry client
+// (e.g. a fake in tests), configured from cfg except for the registry URL.
+func NewAvroConverterWithRegistry(reg SchemaRegistry, cfg connector.Config) (*AvroConverter, error) {
+	c := &AvroConverter{}
+	c2 := connector.Config{}
+	for k, v := range cfg {
+		c2[k] = v
+	}
+	if c2[SchemaRegistryURLConfig] == "" {
+		c2[SchemaRegistryURLConfig] = "http://unused"
+	}
+	if err := c.Configure(c2); err != nil {
+		return nil, err
+	}
+	c.registry = reg
+	return c, nil
+}
+
+// ConfigDef returns the converter's keys, converter.type first.
+func (c *AvroConverter) ConfigDef() *connector.ConfigDef { return avroConfigDef }
+
+// Configure applies the converter's config (prefix stripped, converter.type set).
+func (c *AvroConverter) Configure(cfg connector.Config) error {
+	v, err := avroConfigDef.Parse(cfg)
+	if err != nil {
+		return err
+	}
+	c.isKey = v.String(ConverterTypeConfig) == TypeKey
+	c.autoRegister = v.Bool(AutoRegisterSchemasConfig)
+	c.useLatest = v.Bool(UseLatestVersionConfig)
+	if c.isKey {
+		c.strategy = v.String(KeySubjectNameStrategyConfig)
+	} else {
+		c.strategy = v.String(ValueSubjectNameStrategyCfg)
+	}
+	c.metaData = v.Bool(ConnectMetaDataConfig)
+	c.cacheMax = int(v.Int(AvroSchemasCacheConfig))
+	rc := RegistryConfig{URLs: v.List(SchemaRegistryURLConfig)}
+	if v.String(BasicAuthCredentialsSourceCfg) == avroBasicAuthUserInfo {
+		user, pass, _ := strings.Cut(v.Password(BasicAuthUserInfoConfig).Value(), ":")
+		rc.User, rc.Password = user, pass
+	}
+	reg, err := NewHTTPRegistry(rc)
+	if err != nil {
+		return &connector.ConfigError{Message: err.Error()}
+	}
+	c.registry = NewCachedRegistry(reg)
+	c.timeout = 30 * time.Second
+	c.toAvro = map[*connector.Schema]*avroOut{}
+	c.fromAvro = map[int32]*avroIn{}
+	return nil
+}
+
+func (c *AvroConverter) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), c.timeout)
+}
+
+// FromConnect is fromConnectData: nil for a null value (a tombstone), else the wire bytes.
+func (c *AvroConverter) FromConnect(topic string, _ connector.Headers, s *connector.Schema, v any) ([]byte, error) {
+	if v == nil && (s == nil || s.Default == nil) {
+		return nil, nil
+	}
+	if s == nil {
+		return nil, dataErr("Failed to serialize Avro data from topic %s: schemaless data (a null Connect schema) is not supported", topic)
+	}
+	out, err := c.avroSchema(s)
+	if err != nil {
+		return nil, dataErr("Failed to serialize Avro data from topic %s: %v", topic, err)
+	}
+	subject, err := c.subject(topic, out)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := c.ctx()
+	defer cancel()
+	var id int32
+	switch {
+	case c.autoRegister:
+		id, err = c.registry.Register(ctx, subject, out.json)
+	case c.useLatest:
+		id, _, err = c.registry.Latest(ctx, subject)
+	default:
+		id, err = c.registry.Lookup(ctx, subject, out.json)
+	}
+	if err != nil {
+		return nil, registryErr(fmt.Sprintf("Failed to serialize Avro data from topic %s", topic), subject, err)
+	}
+	buf := make([]byte, 5, 64)
+	binary.BigEndian.PutUint32(buf[1:], uint32(id))
+	if s.Type == connector.TypeBytes && s.Name == "" && !s.Optional {
+		// A plain "bytes" schema: the raw bytes follow the header.
+		b, _ := v.([]byte)
+		return append(buf, b...), nil
+	}
+	buf, err = appendAvro(buf, s, v)
+	if err != nil {
+		return nil, dataErr("Failed to serialize Avro data from topic %s: %v", topic, err)
+	}
+	return buf, nil
+}
+
+func registryErr(prefix, subject string, err error) error {
+	var re *RegistryError
+	if errors.As(err, &re) {
+		what := "Error registering/retrieving Avro schema"
+		if re.Incompatible() {
+			what = "Schema being registered is incompatible with an earlier schema"
+		}
+		return dataErr("%s: %s for subject %q: %s", prefix, what, subject, re.Error())
+	}
+	if connector.IsRetriable(err) {
+		return connector.Retriable(fmt.Errorf("%s: %w", prefix, err))
+	}
+	return dataErr("%s: %v", prefix, err)
+}
+
+func (c *AvroConverter) subject(topic string, out *avroOut) (string, error) {
+	suffix := "-value"
+	cfgKey := ValueSubjectNameStrategyCfg
+	if c.isKey {
+		suffix, cfgKey = "-key", KeySubjectNameStrategyConfig
+	}
+	switch c.strategy {
+	case RecordNameStrategy, TopicRecordNameStrategy:
+		if out.fullName == "" {
+			return "", dataErr("In configuration %s = %s, the message %s must only be a record schema", cfgKey, c.strategy, strings.TrimPrefix(suffix, "-"))
+		}
+		if c.strategy == RecordNameStrategy {
+			return out.fullName, nil
+		}
+		return topic + "-" + out.fullName, nil
+	default:
+		return topic + suffix, nil
+	}
+}
+
+func (c *AvroConverter) avroSchema(s *connector.Schema) (*avroOut, error) {
+	c.mu.RLock()
+	out, ok := c.toAvro[s]
+	c.mu.RUnlock()
+	if ok {
+		return out, nil
+	}
+	g := &avroGen{meta: c.metaData, defined: map[string]string{}}
+	var b bytes.Buffer
+	if err := g.schema(&b, s, true); err != nil {
+		return nil, err
+	}
+	out = &avroOut{json: b.String(), fullName: g.topName}
+	c.mu.Lock()
+	if len(c.toAvro) >= c.cacheMax {
+		clear(c.toAvro)
+	}
+	c.toAvro[s] = out
+	c.mu.Unlock()
+	return out, nil
+}
+
+// AvroSchemaJSON returns the Avro schema JSON that AvroData.fromConnectSchema gives for s
+// (with connect.meta.data=true).
+func AvroSchemaJSON(s *connector.Schema) (string, error) {
+	g := &avroGen{meta: true, defined: map[string]string{}}
+	var b bytes.Buffer
+	err := g.schema(&b, s, true)
+	return b.String(), err
+}
+
+// avroGen writes Avro schema JSON for a Connect schema, in the key and prop order of
+// Avro's Schema.toString() on the schema AvroData builds.
+type avroGen struct {
+	meta    bool
+	counter int
+	defined map[string]string // full name → its JSON, to emit references on reuse
+	topName string
+}
+
+func jsonStr(b *bytes.Buffer, s string) {
+	q, _ := json.Marshal(s)
+	b.Write(q)
+}
+
+func (g *avroGen) schema(b *bytes.Buffer, s *connector.Schema, top bool) error {
+	if s.Optional {
+		if s.Default != nil {
+			b.WriteByte('[')
+			if err := g.nonNull(b, s, top); err != nil {
+				return err
+			}
+			b.WriteString(`,"null"]`)
+			return nil
+		}
+		b.WriteString(`["null",`)
+		if err := g.nonNull(b, s, top); err != nil {
+			return err
+		}
+		b.WriteByte(']')
+		return nil
+	}
+	return g.nonNull(b, s, top)
+}
+
+// metaProps writes the connect.* props, each preceded by a comma.
+func (g *avroGen) metaProps(b *bytes.Buffer, s *connector.Schema, connectType string) error {
+	if g.meta {
+		if s.Doc != "" {
+			b.WriteString(`,"connect.doc":`)
+			jsonStr(b, s.Doc)
+		}
+		if s.Version != nil {
+			b.WriteString(`,"connect.version":`)
+			b.WriteString(strconv.Itoa(int(*s.Version)))
+		}
+		if len(s.Parameters) > 0 {
+			b.WriteString(`,"connect.parameters":{`)
+			keys := make([]string, 0, len(s.Parameters))
+			for k := range s.Parameters {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for i, k := range keys {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				jsonStr(b, k)
+				b.WriteByte(':')
+				jsonStr(b, s.Parameters[k])
+			}
+			b.WriteByte('}')
+		}
+		if s.Default != nil {
+			d, err := defaultJSON(s, s.Default)
+			if err != nil {
+				return err
+			}
+			b.WriteString(`,"connect.default":`)
+			b.Write(d)
+		}
+		if s.Name != "" {
+			b.WriteString(`,"connect.name":`)
+			jsonStr(b, s.Name)
+		}
+	}
+	if connectType != "" {
+		b.WriteString(`,"connect.type":`)
+		jsonStr(b, connectType)
+	}
+	return nil
+}
+
+func (g *avroGen) hasMeta(s *connector.Schema) bool {
+	return g.meta && (s.Doc != "" || s.Version != nil || len(s.Parameters) > 0 || s.Default != nil || s.Name != "")
+}
+
+func (g *avroGen) primitive(b *bytes.Buffer, s *connector.Schema, avroType, connectType, logical string) error {
+	if connectType == "" && logical == "" && !g.hasMeta(s) {
+		jsonStr(b, avroType)
+		return nil
+	}
+	b.WriteString(`{"type":`)
+	jsonStr(b, avroType)
+	if err := g.metaProps(b, s, connectType); err != nil {
+		return err
+	}
+	if logical != "" {
+		b.WriteString(`,"logicalType":`)
+		jsonStr(b, logical)
+	}
+	b.WriteByte('}')
+	return nil
+}
+
+func splitName(full string) (name, ns string) {
+	if i := strings.LastIndexByte(full, '.'); i >= 0 {
+		return full[i+1:], full[:i]
+	}
+	return full, ""
+}
+
+func (g *avroGen) nonNull(b *bytes.Buffer, s *connector.Schema, top bool) error {
+	switch s.Type {
+	case connector.TypeInt8:
+		return g.primitive(b, s, "int", "int8", "")
+	case connector.TypeInt16:
+		return g.primitive(b, s, "int", "int16", "")
+	case connector.TypeInt32:
+		switch s.Name {
+		case connector.DateName:
+			return g.primitive(b, s, "int", "", "date")
+		case connector.TimeName:
+			return g.primitive(b, s, "int", "", "time-millis")
+		}
+		return g.primitive(b, s, "int", "", "")
+	case connector.TypeInt64:
+		if s.Name == connector.TimestampName {
+			return g.primitive(b, s, "long", "", "timestamp-millis")
+		}
+		return g.primitive(b, s, "long", "", "")
+	case connector.TypeFloat32:
+		return g.primitive(b, s, "float", "", "")
+	case connector.TypeFloat64:
+		return g.primitive(b, s, "double", "", "")
+	case connector.TypeBoolean:
+		return g.primitive(b, s, "boolean", "", "")
+	case connector.TypeString:
+		return g.primitive(b, s, "string", "", "")
+	case connector.TypeBytes:
+		if s.Name == connector.DecimalName {
+			scale, err := strconv.Atoi(s.Parameters[connector.DecimalScaleParam])
+			if err != nil {
+				return fmt.Errorf("invalid Decimal scale %q", s.Parameters[connector.DecimalScaleParam])
+			}
+			prec := avroDefaultPrecision
+			if p, ok := s.Parameters[avroDecimalPrecision]; ok {
+				if prec, err = strconv.Atoi(p); err != nil {
+					return fmt.Errorf("invalid %s %q", avroDecimalPrecision, p)
+				}
+			}
+			b.WriteString(`{"type":"bytes"`)
+			if scale >= 0 && scale <= prec {
+				fmt.Fprintf(b, `,"scale":%d,"precision":%d`, scale, prec)
+			}
+			if err := g.metaProps(b, s, ""); err != nil {
+				return err
+			}
+			b.WriteString(`,"logicalType":"decimal"}`)
+			return nil
+		}
+		return g.primitive(b, s, "bytes", "", "")
+	case connector.TypeArray:
+		b.WriteString(`{"type":"array","items":`)
+		if err := g.schema(b, s.ValueSchema, false); err != nil {
+			return err
+		}
+		if err := g.metaProps(b, s, ""); err != nil {
+			return err
+		}
+		b.WriteByte('}')
+		return nil
+	case connector.TypeMap:
+		if s.KeySchema.Type == connector.TypeString && !s.KeySchema.Optional {
+			b.WriteString(`{"type":"map","values":`)
+			if err := g.schema(b, s.ValueSchema, false); err != nil {
+				return err
+			}
+			if err := g.metaProps(b, s, ""); err != nil {
+				return err
+			}
+			b.WriteByte('}')
+			return nil
+		}
+		name, ns := avroMapEntryName, avroNamespace
+		if s.Name != "" {
+			name, ns = splitName(s.Name)
+		}
+		var rec bytes.Buffer
+		rec.WriteString(`{"type":"record","name":`)
+		jsonStr(&rec, name)
+		if ns != "" {
+			rec.WriteString(`,"namespace":`)
+			jsonStr(&rec, ns)
+		}
+		rec.WriteString(`,"fields":[`)
+		if err := g.field(&rec, "key", s.KeySchema, nil); err != nil {
+			return err
+		}
+		rec.WriteByte(',')
+		if err := g.field(&rec, "value", s.ValueSchema, nil); err != nil {
+			return err
+		}
+		rec.WriteByte(']')
+		if s.Name != "" {
+			rec.WriteString(`,"connect.internal.type":"MapEntry"`)
+		}
+		rec.WriteByte('}')
+		b.WriteString(`{"type":"array","items":`)
+		if err := g.named(b, joinName(ns, name), rec.Bytes()); err != nil {
+			return err
+		}
+		if err := g.metaProps(b, s, ""); err != nil {
+			return err
+		}
+		b.WriteByte('}')
+		return nil
+	case connector.TypeStruct:
+		var name, ns string
+		if s.Name != "" {
+			name, ns = splitName(s.Name)
+		} else {
+			g.counter++
+			name, ns = avroConnectDefault, avroNamespace
+			if g.counter > 1 {
+				name += strconv.Itoa(g.counter)
+			}
+		}
+		if top {
+			g.topName = joinName(ns, name)
+		}
+		var rec bytes.Buffer
+		rec.WriteString(`{"type":"record","name":`)
+		jsonStr(&rec, name)
+		if ns != "" {
+			rec.WriteString(`,"namespace":`)
+			jsonStr(&rec, ns)
+		}
+		rec.WriteString(`,"fields":[`)
+		for i, f := range s.Fields {
+			if i > 0 {
+				rec.WriteByte(',')
+			}
+			if err := g.field(&rec, f.Name, f.Schema, s.Parameters); err != nil {
+				return err
+			}
+		}
+		rec.WriteByte(']')
+		if err := g.metaProps(&rec, s, ""); err != nil {
+			return err
+		}
+		rec.WriteByte('}')
+		return g.named(b, joinName(ns, name), rec.Bytes())
+	}
+	return fmt.Errorf("unsupported Connect type %v", s.Type)
+}
+
+// field writes a record field: name, type, doc, default.
+func (g *avroGen) field(rec *bytes.Buffer, name string, fs *connector.Schema, params map[string]string) error {
+	rec.WriteString(`{"name":`)
+	jsonStr(rec, name)
+	rec.WriteString(`,"type":`)
+	if err := g.schema(rec, fs, false); err != nil {
+		return err
+	}
+	if doc, ok := params[avroFieldDocPrefix+name]; ok {
+		rec.WriteString(`,"doc":`)
+		jsonStr(rec, doc)
+	}
+	switch {
+	case fs.Default != nil:
+		d, err := defaultJSON(fs, fs.Default)
+		if err != nil {
+			return err
+		}
+		rec.WriteString(`,"default":`)
+		rec.Write(d)
+	case fs.Optional:
+		rec.WriteString(`,"default":null`)
+	}
+	rec.WriteByte('}')
+	return nil
+}
+
+func joinName(ns, name string) string {
+	if ns == "" {
+		return name
+	}
+	return ns + "." + name
+}
+
+// named writes a named type's definition the first time, and a reference to it after.
+func (g *avroGen) named(b *bytes.Buffer, full string, def []byte) error {
+	if prev, ok := g.defined[full]; ok {
+		if prev != string(def) {
+			return fmt.Errorf("can't redefine: %s", full)
+		}
+		jsonStr(b, full)
+		return nil
+	}
+	g.defined[full] = string(def)
+	b.Write(def)
+	return nil
+}
+
+// defaultJSON is the Avro JSON form of a Connect default value.
+func defaultJSON(s *connector.Schema, v any) ([]byte, error) {
+	j, err := defaultValue(s, v)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(j)
+}
+
+func bytesToAvroJSON(b []byte) string {
+	r := make([]rune, len(b))
+	for i, c := range b {
+		r[i] = rune(c)
+	}
+	return string(r)
+}
+
+func defaultValue(s *connector.Schema, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch s.Type {
+	case connector.TypeInt32:
+		if t, ok := v.(time.Time); ok {
+			if s.Name == connector.DateName {
+				return dateFromLogical(t)
+			}
+			return timeFromLogical(t)
+		}
+		return v, nil
+	case connector.TypeInt64:
+		if t, ok := v.(time.Time); ok {
+			return t.UnixMilli(), nil
+		}
+		return v, nil
+	case connector.TypeBytes:
+		if d, ok := v.(connector.Decimal); ok {
+			return bytesToAvroJSON(decimalBytes(d)), nil
+		}
+		b, _ := v.([]byte)
+		return bytesToAvroJSON(b), nil
+	case connector.TypeArray:
+		arr, _ := v.([]any)
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			var err error
+			if out[i], err = defaultValue(s.ValueSchema, e); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	case connector.TypeMap:
+		if s.KeySchema.Type == connector.TypeString && !s.KeySchema.Optional {
+			out := map[string]any{}
+			err := eachMapEntry(v, func(k, e any) error {
+				ks, _ := k.(string)
+				ev, err := defaultValue(s.ValueSchema, e)
+				out[ks] = ev
+				return err
+			})
+			return out, err
+		}
+		var out []any
+		err := eachMapEntry(v, func(k, e any) error {
+			kv, err := defaultValue(s.KeySchema, k)
+			if err != nil {
+				return err
+			}
+			ev, err := defaultValue(s.ValueSchema, e)
+			out = append(out, map[string]any{"key": kv, "value": ev})
+			return err
+		})
+		return out, err
+	case connector.TypeStruct:
+		st, ok := v.(*connector.Struct)
+		if !ok {
+			return nil, fmt.Errorf("invalid struct default %T", v)
+		}
+		out := map[string]any{}
+		for _, f := range s.Fields {
+			fv, _ := st.Get(f.Name)
+			dv, err := defaultValue(f.Schema, fv)
+			if err != nil {
+				return nil, err
+			}
+			out[f.Name] = dv
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+func eachMapEntry(v any, fn func(k, e any) error) error {
+	switch m := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if err := fn(k, m[k]); err != nil {
+				return err
+			}
+		}
+	case map[any]any:
+		keys := make([]any, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
+		for _, k := range keys {
+			if err := fn(k, m[k]); err != nil {
+				return err
+			}
+		}
+	case nil:
+	default:
+		return fmt.Errorf("invalid map value %T", v)
+	}
+	return nil
+}
+
+// decimalBytes is BigInteger.toByteArray of the unscaled value: big-endian two's complement.
+func decimalBytes(d connector.Decimal) []byte {
+	u := d.Unscaled
+	if u == nil {
+		return []byte{0}
+	}
+	if u.Sign() >= 0 {
+		b := u.Bytes()
+		if len(b) == 0 || b[0]&0x80 != 0 {
+			b = append([]byte{0}, b...)
+		}
+		return b
+	}
+	// two's complement of a negative number: 2^(8n) + u, with n bytes enough for the sign.
+	n := (u.BitLen() + 8) / 8
+	m := new(big.Int).Lsh(big.NewInt(1), uint(n*8))
+	m.Add(m, u)
+	b := m.Bytes()
+	for len(b) < n {
+		b = append([]byte{0xff}, b...)
+	}
+	return b
+}
+
+func decimalFromBytes(b []byte, scale int32) connector.Decimal {
+	u := new(big.Int).SetBytes(b)
+	if len(b) > 0 && b[0]&0x80 != 0 {
+		u.Sub(u, new(big.Int).Lsh(big.NewInt(1), uint(len(b)*8)))
+	}
+	return connector.Decimal{Unscaled: u, Scale: scale}
+}
+
+// --- Avro binary encoding ---
+
+func appendLong(b []byte, v int64) []byte {
+	return binary.AppendUvarint(b, uint64((v<<1)^(v>>63)))
+}
+
+func appendAvroString(b []byte, s string) []byte {
+	b = appendLong(b, int64(len(s)))
+	return append(b, s...)
+}
+
+func appendAvro(b []byte, s *connector.Schema, v any) ([]byte, error) {
+	if v == nil {
+		v = s.Default
+	}
+	if s.Optional {
+		nullIdx, valIdx := int64(0), int64(1)
+		if s.Default != nil {
+			nullIdx, valIdx = 1, 0
+		}
+		if v == nil {
+			return appendLong(b, nullIdx), nil
+		}
+		b = appendLong(b, valIdx)
+	} else if v == nil {
+		return nil, fmt.Errorf("null value for a required %v schema", s.Type)
+	}
+	switch s.Type {
+	case connector.TypeInt8:
+		x, ok := v.(int8)
+		if !ok {
+			return nil, badValue(s, v)
+		}
+		return appendLong(b, int64(x)), nil
+	case connector.TypeInt16:
+		x, ok := v.(int16)
+		if !ok {
+			return nil, badValue(s, v)
+		}
+		return appendLong(b, int64(x)), nil
+	case connector.TypeInt32:
+		switch x := v.(type) {
+		case int32:
+			return appendLong(b, int64(x)), nil
+		case time.Time:
+			var d int32
+			var err error
+			if s.Name == connector.DateName {
+				d, err = dateFromLogical(x)
+			} else {
+				d, err = timeFromLogical(x)
+			}
+			if err != nil {
+				return nil, err
+			}
+			return appendLong(b, int64(d)), nil
+		}
+		return nil, badValue(s, v)
+	case connector.TypeInt64:
+		switch x := v.(type) {
+		case int64:
+			return appendLong(b, x), nil
+		case time.Time:
+			return appendLong(b, x.UnixMilli()), nil
+		}
+		return nil, badValue(s, v)
+	case connector.TypeFloat32:
+		x, ok := v.(float32)
+		if !ok {
+			return nil, badValue(s, v)
+		}
+		return binary.LittleEndian.AppendUint32(b, math.Float32bits(x)), nil
+	case connector.TypeFloat64:
+		x, ok := v.(float64)
+		if !ok {
+			return nil, badValue(s, v)
+		}
+		return binary.LittleEndian.AppendUint64(b, math.Float64bits(x)), nil
+	case connector.TypeBoolean:
+		x, ok := v.(bool)
+		if !ok {
+			return nil, badValue(s, v)
+		}
+		if x {
+			return append(b, 1), nil
+		}
+		return append(b, 0), nil
+	case connector.TypeString:
+		x, ok := v.(string)
+		if !ok {
+			return nil, badValue(s, v)
+		}
+		return appendAvroString(b, x), nil
+	case connector.TypeBytes:
+		switch x := v.(type) {
+		case []byte:
+			b = appendLong(b, int64(len(x)))
+			return append(b, x...), nil
+		case connector.Decimal:
+			d := decimalBytes(x)
+			b = appendLong(b, int64(len(d)))
+			return append(b, d...), nil
+		}
+		return nil, badValue(s, v)
+	case connector.TypeArray:
+		arr, ok := v.([]any)
+		if !ok {
+			return nil, badValue(s, v)
+		}
+		if len(arr) > 0 {
+			b = appendLong(b, int64(len(arr)))
+			for _, e := range arr {
+				var err error
+				if b, err = appendAvro(b, s.ValueSchema, e); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return append(b, 0), nil
+	case connector.TypeMap:
+		stringKeys := s.KeySchema.Type == connector.TypeString && !s.KeySchema.Optional
+		n := 0
+		switch m := v.(type) {
+		case map[string]any:
+			n = len(m)
+		case map[any]any:
+			n = len(m)
+		default:
+			return nil, badValue(s, v)
+		}
+		if n > 0 {
+			b = appendLong(b, int64(n))
+			err := eachMapEntry(v, func(k, e any) error {
+				var err error
+				if stringKeys {
+					ks, ok := k.(string)
+					if !ok {
+						return badValue(s.KeySchema, k)
+					}
+					b = appendAvroString(b, ks)
+				} else if b, err = appendAvro(b, s.KeySchema, k); err != nil {
+					return err
+				}
+				b, err = appendAvro(b, s.ValueSchema, e)
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		return append(b, 0), nil
+	case connector.TypeStruct:
+		st, ok := v.(*connector.Struct)
+		if !ok {
+			return nil, badValue(s, v)
+		}
+		for _, f := range s.Fields {
+			fv, err := st.Get(f.Name)
+			if err != nil {
+				return nil, err
+			}
+			if b, err = appendAvro(b, f.Schema, fv); err != nil {
+				return nil, fmt.Errorf("field %s: %w", f.Name, err)
+			}
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("unsupported Connect type %v", s.Type)
+}
+
+func badValue(s *connector.Schema, v any) error {
+	return fmt.Errorf("invalid Java object for schema type %s: %T", s.Type.Upper(), v)
+}
+
+// --- reading: Avro schema JSON → Connect schema, Avro binary → Connect value ---
+
+// avroNode is a parsed Avro schema.
+type avroNode struct {
+	kind     string // null boolean int long float double bytes string record enum array map fixed union
+	fullName string
+	fields   []avroField
+	items    *avroNode // array items, map values
+	branches []*avroNode
+	symbols  []string
+	size     int
+	props    map[string]any
+}
+
+type avroField struct {
+	name   string
+	node   *avroNode
+	def    any
+	hasDef bool
+}
+
+type avroParser struct{ names map[string]*avroNode }
+
+func parseAvroSchema(s string) (*avroNode, error) {
+	d := json.NewDecoder(strings.NewReader(s))
+	d.UseNumber()
+	var j any
+	if err := d.Decode(&j); err != nil {
+		return nil, fmt.Errorf("invalid Avro schema: %w", err)
+	}
+	p := &avroParser{names: map[string]*avroNode{}}
+	return p.parse(j, "")
+}
+
+func (p *avroParser) parse(j any, ns string) (*avroNode, error) {
+	switch x := j.(type) {
+	case string:
+		switch x {
+		case "null", "boolean", "int", "long", "float", "double", "bytes", "string":
+			return &avroNode{kind: x}, nil
+		}
+		full := x
+		if !strings.Contains(x, ".") && ns != "" {
+			full = ns + "." + x
+		}
+		if n, ok := p.names[full]; ok {
+			return n, nil
+		}
+		if n, ok := p.names[x]; ok {
+			return n, nil
+		}
+		return nil, fmt.Errorf("unknown Avro type %q", x)
+	case []any:
+		n := &avroNode{kind: "union"}
+		for _, e := range x {
+			bn, err := p.parse(e, ns)
+			if err != nil {
+				return nil, err
+			}
+			n.branches = append(n.branches, bn)
+		}
+		return n, nil
+	case map[string]any:
+		t, _ := x["type"].(string)
+		n := &avroNode{kind: t, props: x}
+		switch t {
+		case "record", "error", "enum", "fixed":
+			name, _ := x["name"].(string)
+			nsp, _ := x["namespace"].(string)
+			if strings.Contains(name, ".") {
+				n.fullName = name
+			} else {
+				if nsp == "" {
+					nsp = ns
+				}
+				n.fullName = joinName(nsp, name)
+			}
+			p.names[n.fullName] = n
+			_, childNS := splitName(n.fullName)
+			switch t {
+			case "record", "error":
+				n.kind = "record"
+				fs, _ := x["fields"].([]any)
+				for _, fj := range fs {
+					fm, _ := fj.(map[string]any)
+					fname, _ := fm["name"].(string)
+					fn, err := p.parse(fm["type"], childNS)
+					if err != nil {
+						return nil, err
+					}
+					def, hasDef := fm["default"]
+					n.fields = append(n.fields, avroField{name: fname, node: fn, def: def, hasDef: hasDef})
+				}
+			case "enum":
+				syms, _ := x["symbols"].([]any)
+				for _, s := range syms {
+					str, _ := s.(string)
+					n.symbols = append(n.symbols, str)
+				}
+			case "fixed":
+				sz, _ := x["size"].(json.Number)
+				i, _ := sz.Int64()
+				n.size = int(i)
+			}
+			return n, nil
+		case "array":
+			items, err := p.parse(x["items"], ns)
+			n.items = items
+			return n, err
+		case "map":
+			vals, err := p.parse(x["values"], ns)
+			n.items = vals
+			return n, err
+		case "null", "boolean", "int", "long", "float", "double", "bytes", "string":
+			return n, nil
+		}
+		return nil, fmt.Errorf("unsupported Avro type %v", x["type"])
+	}
+	return nil, fmt.Errorf("invalid Avro schema %v", j)
+}
+
+func (n *avroNode) prop(k string) string {
+	s, _ := n.props[k].(string)
+	return s
+}
+
+// toConnect is AvroData.toConnectSchema for the schemas fromConnectSchema produces.
+func toConnectSchema(n *avroNode, optional bool, fieldDefault any, hasFieldDefault bool) (*connector.Schema, error) {
+	if n.kind == "union" {
+		var nonNull []*avroNode
+		hasNull := false
+		for _, b := range n.branches {
+			if b.kind == "null" {
+				hasNull = true
+			} else {
+				nonNull = append(nonNull, b)
+			}
+		}
+		if len(nonNull) != 1 {
+			return nil, fmt.Errorf("unsupported Avro union with %d non-null branches", len(nonNull))
+		}
+		return toConnectSchema(nonNull[0], optional || hasNull, fieldDefault, hasFieldDefault)
+	}
+	var b *connector.SchemaBuilder
+	switch n.kind {
+	case "boolean":
+		b = connector.NewSchemaBuilder(connector.TypeBoolean)
+	case "int":
+		switch {
+		case n.prop("connect.type") == "int8":
+			b = connector.NewSchemaBuilder(connector.TypeInt8)
+		case n.prop("connect.type") == "int16":
+			b = connector.NewSchemaBuilder(connector.TypeInt16)
+		case n.prop("logicalType") == "date":
+			b = connector.DateSchema()
+		case n.prop("logicalType") == "time-millis":
+			b = connector.TimeSchema()
+		default:
+			b = connector.NewSchemaBuilder(connector.TypeInt32)
+		}
+	case "long":
+		if n.prop("logicalType") == "timestamp-millis" {
+			b = connector.TimestampSchema()
+		} else {
+			b = connector.NewSchemaBuilder(connector.TypeInt64)
+		}
+	case "float":
+		b = connector.NewSchemaBuilder(connector.TypeFloat32)
+	case "double":
+		b = connector.NewSchemaBuilder(connector.TypeFloat64)
+	case "string", "enum":
+		b = connector.NewSchemaBuilder(connector.TypeString)
+	case "bytes", "fixed":
+		if n.prop("logicalType") == "decimal" {
+			scale, _ := n.props["scale"].(json.Number)
+			sc, _ := scale.Int64()
+			if scale == "" {
+				if ps, ok := n.props["connect.parameters"].(map[string]any); ok {
+					s, _ := ps[connector.DecimalScaleParam].(string)
+					sc, _ = strconv.ParseInt(s, 10, 32)
+				}
+			}
+			b = connector.DecimalSchema(int32(sc))
+			if prec, ok := n.props["precision"].(json.Number); ok && prec.String() != strconv.Itoa(avroDefaultPrecision) {
+				b.SetParameter(avroDecimalPrecision, prec.String())
+			}
+		} else {
+			b = connector.NewSchemaBuilder(connector.TypeBytes)
+		}
+	case "array":
+		it := n.items
+		if it.kind == "record" && len(it.fields) == 2 && it.fields[0].name == "key" && it.fields[1].name == "value" &&
+			(it.fullName == avroNamespace+"."+avroMapEntryName || it.prop(avroInternalTypeProp) == avroMapEntryName) {
+			ks, err := toConnectSchema(it.fields[0].node, false, nil, false)
+			if err != nil {
+				return nil, err
+			}
+			vs, err := toConnectSchema(it.fields[1].node, false, nil, false)
+			if err != nil {
+				return nil, err
+			}
+			b = connector.MapBuilder(ks, vs)
+			if it.fullName != avroNamespace+"."+avroMapEntryName {
+				b.SetName(it.fullName)
+			}
+		} else {
+			es, err := toConnectSchema(it, false, nil, false)
+			if err != nil {
+				return nil, err
+			}
+			b = connector.ArrayBuilder(es)
+		}
+	case "map":
+		vs, err := toConnectSchema(n.items, false, nil, false)
+		if err != nil {
+			return nil, err
+		}
+		b = connector.MapBuilder(connector.StringSchema, vs)
+	case "record":
+		b = connector.StructBuilder()
+		if !strings.HasPrefix(n.fullName, avroNamespace+"."+avroConnectDefault) {
+			b.SetName(n.fullName)
+		}
+		for _, f := range n.fields {
+			fs, err := toConnectSchema(f.node, false, f.def, f.hasDef)
+			if err != nil {
+				return nil, err
+			}
+			b.Field(f.name, fs)
+		}
+	default:
+		return nil, fmt.Errorf("unsupported Avro type %s", n.kind)
+	}
+	s, err := b.Build()
+	if err != nil {
+		return nil, err
+	}
+	s.Optional = optional
+	if v, ok := n.props["connect.version"].(json.Number); ok {
+		i, _ := v.Int64()
+		v32 := int32(i)
+		s.Version = &v32
+	}
+	if d, ok := n.props["connect.doc"].(string); ok {
+		s.Doc = d
+	}
+	if ps, ok := n.props["connect.parameters"].(map[string]any); ok {
+		if s.Parameters == nil {
+			s.Parameters = map[string]string{}
+		}
+		for k, pv := range ps {
+			if sv, ok := pv.(string); ok {
+				s.Parameters[k] = sv
+			}
+		}
+	}
+	if nm := n.prop("connect.name"); nm != "" {
+		s.Name = nm
+	}
+	var def any
+	if d, ok := n.props["connect.default"]; ok {
+		def = d
+	} else if hasFieldDefault {
+		def = fieldDefault
+	}
+	if def != nil {
+		dv, err := connectFromJSON(s, def)
+		if err != nil {
+			return nil, fmt.Errorf("invalid default: %w", err)
+		}
+		s.Default = dv
+	}
+	return s, nil
+}
+
+// connectFromJSON converts an Avro JSON default into the Connect value of schema s.
+func connectFromJSON(s *connector.Schema, j any) (any, error) {
+	if j == nil {
+		return nil, nil
+	}
+	num := func() (json.Number, error) {
+		n, ok := j.(json.Number)
+		if !ok {
+			return "", fmt.Errorf("expected a number, got %T", j)
+		}
+		return n, nil
+	}
+	switch s.Type {
+	case connector.TypeInt8, connector.TypeInt16, connector.TypeInt32, connector.TypeInt64:
+		n, err := num()
+		if err != nil {
+			return nil, err
+		}
+		i, err := n.Int64()
+		if err != nil {
+			return nil, err
+		}
+		switch s.Type {
+		case connector.TypeInt8:
+			return int8(i), nil
+		case connector.TypeInt16:
+			return int16(i), nil
+		case connector.TypeInt32:
+			switch s.Name {
+			case connector.DateName:
+				return time.UnixMilli(i * 86400000).UTC(), nil
+			case connector.TimeName:
+				return time.UnixMilli(i).UTC(), nil
+			}
+			return int32(i), nil
+		}
+		if s.Name == connector.TimestampName {
+			return time.UnixMilli(i).UTC(), nil
+		}
+		return i, nil
+	case connector.TypeFloat32, connector.TypeFloat64:
+		n, err := num()
+		if err != nil {
+			return nil, err
+		}
+		f, err := n.Float64()
+		if s.Type == connector.TypeFloat32 {
+			return float32(f), err
+		}
+		return f, err
+	case connector.TypeBoolean:
+		b, ok := j.(bool)
+		if !ok {
+			return nil, fmt.Errorf("expected a boolean, got %T", j)
+		}
+		return b, nil
+	case connector.TypeString:
+		str, ok := j.(string)
+		if !ok {
+			return nil, fmt.Errorf("expected a string, got %T", j)
+		}
+		return str, nil
+	case connector.TypeBytes:
+		str, ok := j.(string)
+		if !ok {
+			return nil, fmt.Errorf("expected a string, got %T", j)
+		}
+		rs := []rune(str)
+		raw := make([]byte, len(rs))
+		for i, r := range rs {
+			raw[i] = byte(r)
+		}
+		if s.Name == connector.DecimalName {
+			sc, _ := strconv.Atoi(s.Parameters[connector.DecimalScaleParam])
+			return decimalFromBytes(raw, int32(sc)), nil
+		}
+		return raw, nil
+	case connector.TypeArray:
+		arr, ok := j.([]any)
+		if !ok {
+			return nil, fmt.Errorf("expected an array, got %T", j)
+		}
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			var err error
+			if out[i], err = connectFromJSON(s.ValueSchema, e); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	case connector.TypeMap:
+		if s.KeySchema.Type == connector.TypeString && !s.KeySchema.Optional {
+			m, ok := j.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("expected an object, got %T", j)
+			}
+			out := make(map[string]any, len(m))
+			for k, e := range m {
+				v, err := connectFromJSON(s.ValueSchema, e)
+				if err != nil {
+					return nil, err
+				}
+				out[k] = v
+			}
+			return out, nil
+		}
+		arr, ok := j.([]any)
+		if !ok {
+			return nil, fmt.Errorf("expected an array, got %T", j)
+		}
+		out := make(map[any]any, len(arr))
+		for _, e := range arr {
+			m, _ := e.(map[string]any)
+			k, err := connectFromJSON(s.KeySchema, m["key"])
+			if err != nil {
+				return nil, err
+			}
+			v, err := connectFromJSON(s.ValueSchema, m["value"])
+			if err != nil {
+				return nil, err
+			}
+			out[k] = v
+		}
+		return out, nil
+	case connector.TypeStruct:
+		m, ok := j.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("expected an object, got %T", j)
+		}
+		st, err := connector.NewStruct(s)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range s.Fields {
+			v, err := connectFromJSON(f.Schema, m[f.Name])
+			if err != nil {
+				return nil, err
+			}
+			if err := st.Put(f.Name, v); err != nil {
+				return nil, err
+			}
+		}
+		return st, nil
+	}
+	return nil, fmt.Errorf("unsupported type %v", s.Type)
+}
+
+// ToConnect is toConnectData: nil bytes give a null schema and value.
+func (c *AvroConverter) ToConnect(topic string, _ connector.Headers, b []byte) (*connector.Schema, any, error) {
+	if b == nil {
+		return nil, nil, nil
+	}
+	if len(b) < 5 || b[0] != 0 {
+		return nil, nil, dataErr("Failed to deserialize data for topic %s to Avro: Unknown magic byte!", topic)
+	}
+	id := int32(binary.BigEndian.Uint32(b[1:5]))
+	in, err := c.readerFor(id)
+	if err != nil {
+		if connector.IsRetriable(err) {
+			return nil, nil, connector.Retriable(fmt.Errorf("Failed to deserialize data for topic %s to Avro: Error retrieving Avro schema for id %d: %w", topic, id, err))
+		}
+		return nil, nil, dataErr("Failed to deserialize data for topic %s to Avro: Error retrieving Avro schema for id %d: %v", topic, id, err)
+	}
+	r := &avroReader{b: b[5:]}
+	if in.node.kind == "bytes" && in.schema.Name == "" && !in.schema.Optional {
+		return in.schema, append([]byte(nil), b[5:]...), nil
+	}
+	v, err := r.read(in.node, in.schema)
+	if err != nil {
+		return nil, nil, dataErr("Failed to deserialize data for topic %s to Avro: %v", topic, err)
+	}
+	return in.schema, v, nil
+}
+
+func (c *AvroConverter) readerFor(id int32) (*avroIn, error) {
+	c.mu.RLock()
+	in, ok := c.fromAvro[id]
+	c.mu.RUnlock()
+	if ok {
+		return in, nil
+	}
+	ctx, cancel := c.ctx()
+	defer cancel()
+	js, err := c.registry.SchemaByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	n, err := parseAvroSchema(js)
+	if err != nil {
+		return nil, err
+	}
+	s, err := toConnectSchema(n, false, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	in = &avroIn{node: n, schema: s}
+	c.mu.Lock()
+	if len(c.fromAvro) >= c.cacheMax {
+		clear(c.fromAvro)
+	}
+	c.fromAvro[id] = in
+	c.mu.Unlock()
+	return in, nil
+}
+
+type avroReader struct {
+	b []byte
+	i int
+}
+
+var errShort = errors.New("truncated Avro data")
+
+func (r *avroReader) long() (int64, error) {
+	u, n := binary.Uvarint(r.b[r.i:])
+	if n <= 0 {
+		return 0, errShort
+	}
+	r.i += n
+	return int64(u>>1) ^ -int64(u&1), nil
+}
+
+func (r *avroReader) raw(n int) ([]byte, error) {
+	if n < 0 || r.i+n > len(r.b) {
+		return nil, errShort
+	}
+	out := r.b[r.i : r.i+n]
+	r.i += n
+	return out, nil
+}
+
+func (r *avroReader) bytesVal() ([]byte, error) {
+	n, err := r.long()
+	if err != nil {
+		return nil, err
+	}
+	return r.raw(int(n))
+}
+
+// read decodes one value of Avro schema n into the Connect form of s.
+func (r *avroReader) read(n *avroNode, s *connector.Schema) (any, error) {
+	switch n.kind {
+	case "null":
+		return nil, nil
+	case "union":
+		idx, err := r.long()
+		if err != nil {
+			return nil, err
+		}
+		if idx < 0 || int(idx) >= len(n.branches) {
+			return nil, fmt.Errorf("invalid union index %d", idx)
+		}
+		return r.read(n.branches[idx], s)
+	case "boolean":
+		b, err := r.raw(1)
+		if err != nil {
+			return nil, err
+		}
+		return b[0] != 0, nil
+	case "int", "long":
+		v, err := r.long()
+		if err != nil {
+			return nil, err
+		}
+		switch s.Type {
+		case connector.TypeInt8:
+			return int8(v), nil
+		case connector.TypeInt16:
+			return int16(v), nil
+		case connector.TypeInt32:
+			switch s.Name {
+			case connector.DateName:
+				return time.UnixMilli(v * 86400000).UTC(), nil
+			case connector.TimeName:
+				return time.UnixMilli(v).UTC(), nil
+			}
+			return int32(v), nil
+		}
+		if s.Name == connector.TimestampName {
+			return time.UnixMilli(v).UTC(), nil
+		}
+		return v, nil
+	case "float":
+		b, err := r.raw(4)
+		if err != nil {
+			return nil, err
+		}
+		return math.Float32frombits(binary.LittleEndian.Uint32(b)), nil
+	case "double":
+		b, err := r.raw(8)
+		if err != nil {
+			return nil, err
+		}
+		return math.Float64frombits(binary.LittleEndian.Uint64(b)), nil
+	case "string":
+		b, err := r.bytesVal()
+		return string(b), err
+	case "enum":
+		i, err := r.long()
+		if err != nil {
+			return nil, err
+		}
+		if i < 0 || int(i) >= len(n.symbols) {
+			return nil, fmt.Errorf("invalid enum index %d", i)
+		}
+		return n.symbols[i], nil
+	case "bytes", "fixed":
+		var b []byte
+		var err error
+		if n.kind == "fixed" {
+			b, err = r.raw(n.size)
+		} else {
+			b, err = r.bytesVal()
+		}
+		if err != nil {
+			return nil, err
+		}
+		if s.Name == connector.DecimalName {
+			sc, _ := strconv.Atoi(s.Parameters[connector.DecimalScaleParam])
+			return decimalFromBytes(b, int32(sc)), nil
+		}
+		return append([]byte(nil), b...), nil
+	case "array":
+		if s.Type == connector.TypeMap { // array of MapEntry
+			out := map[any]any{}
+			err := r.blocks(func() error {
+				k, err := r.read(n.items.fields[0].node, s.KeySchema)
+				if err != nil {
+					return err
+				}
+				v, err := r.read(n.items.fields[1].node, s.ValueSchema)
+				out[k] = v
+				return err
+			})
+			return out, err
+		}
+		out := []any{}
+		err := r.blocks(func() error {
+			v, err := r.read(n.items, s.ValueSchema)
+			out = append(out, v)
+			return err
+		})
+		return out, err
+	case "map":
+		out := map[string]any{}
+		err := r.blocks(func() error {
+			k, err := r.bytesVal()
+			if err != nil {
+				return err
+			}
+			v, err := r.read(n.items, s.ValueSchema)
+			out[string(k)] = v
+			return err
+		})
+		return out, err
+	case "record":
+		st, err := connector.NewStruct(s)
+		if err != nil {
+			return nil, err
+		}
+		for i, f := range n.fields {
+			v, err := r.read(f.node, s.Fields[i].Schema)
+			if err != nil {
+				return nil, err
+			}
+			if err := st.Put(f.name, v); err != nil {
+				return nil, err
+			}
+		}
+		return st, nil
+	}
+	return nil, fmt.Errorf("unsupported Avro type %s", n.kind)
+}
+
+func (r *avroReader) blocks(item func() error) error {
+	for {
+		n, err := r.long()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		if n < 0 {
+			n = -n
+			if _, err := r.long(); err != nil { // block size in bytes
+				return err
+			}
+		}
+		for ; n > 0; n-- {
+			if err := item(); err != nil {
+				return err
+			}
+		}
+	}
+}

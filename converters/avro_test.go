@@ -1,0 +1,539 @@
+package converters
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"math/big"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/sr/srfake"
+
+	"github.com/tributary-connect/tributary/connector"
+)
+
+var (
+	_ connector.Converter    = (*AvroConverter)(nil)
+	_ connector.Configurable = (*AvroConverter)(nil)
+)
+
+func newAvro(t testing.TB, f *fakeRegistry, extra ...string) *AvroConverter {
+	t.Helper()
+	cfg := connector.Config{ConverterTypeConfig: TypeValue, SchemaRegistryURLConfig: f.URL}
+	for i := 0; i+1 < len(extra); i += 2 {
+		cfg[extra[i]] = extra[i+1]
+	}
+	c := NewAvroConverter()
+	if err := c.Configure(cfg); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func mustStruct(t testing.TB, s *connector.Schema, kv ...any) *connector.Struct {
+	t.Helper()
+	st, err := connector.NewStruct(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(kv); i += 2 {
+		if err := st.Put(kv[i].(string), kv[i+1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
+}
+
+func TestAvroSchemaJSONReferenceExample(t *testing.T) {
+	// The example of reference §6.4.
+	s := connector.StructBuilder().SetName("com.example.Reading").
+		Field("id", connector.Int32Schema).
+		Field("temp", connector.OptionalFloat64Schema).
+		Field("ts", connector.TimestampSchema().MustBuild()).
+		Field("tags", connector.MapBuilder(connector.StringSchema, connector.StringSchema).Optional().MustBuild()).
+		MustBuild()
+	got, err := AvroSchemaJSON(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"record","name":"Reading","namespace":"com.example","fields":[{"name":"id","type":"int"},{"name":"temp","type":["null","double"],"default":null},{"name":"ts","type":{"type":"long","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Timestamp","logicalType":"timestamp-millis"}},{"name":"tags","type":["null",{"type":"map","values":"string"}],"default":null}],"connect.name":"com.example.Reading"}`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestAvroSchemaJSONTypes(t *testing.T) {
+	for _, tc := range []struct {
+		s    *connector.Schema
+		want string
+	}{
+		{connector.Int8Schema, `{"type":"int","connect.type":"int8"}`},
+		{connector.Int16Schema, `{"type":"int","connect.type":"int16"}`},
+		{connector.Int32Schema, `"int"`},
+		{connector.Int64Schema, `"long"`},
+		{connector.Float32Schema, `"float"`},
+		{connector.Float64Schema, `"double"`},
+		{connector.BooleanSchema, `"boolean"`},
+		{connector.StringSchema, `"string"`},
+		{connector.BytesSchema, `"bytes"`},
+		{connector.OptionalStringSchema, `["null","string"]`},
+		{connector.NewSchemaBuilder(connector.TypeString).Optional().SetDefault("x").MustBuild(), `[{"type":"string","connect.default":"x"},"null"]`},
+		{connector.NewSchemaBuilder(connector.TypeInt64).SetDoc("d").SetVersion(3).SetParameter("b", "2").SetParameter("a", "1").SetName("my.Long").MustBuild(),
+			`{"type":"long","connect.doc":"d","connect.version":3,"connect.parameters":{"a":"1","b":"2"},"connect.name":"my.Long"}`},
+		{connector.DateSchema().MustBuild(), `{"type":"int","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Date","logicalType":"date"}`},
+		{connector.TimeSchema().MustBuild(), `{"type":"int","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Time","logicalType":"time-millis"}`},
+		{connector.DecimalSchema(2).MustBuild(), `{"type":"bytes","scale":2,"precision":64,"connect.version":1,"connect.parameters":{"scale":"2"},"connect.name":"org.apache.kafka.connect.data.Decimal","logicalType":"decimal"}`},
+		{connector.DecimalSchema(2).SetParameter(avroDecimalPrecision, "10").MustBuild(), `{"type":"bytes","scale":2,"precision":10,"connect.version":1,"connect.parameters":{"connect.decimal.precision":"10","scale":"2"},"connect.name":"org.apache.kafka.connect.data.Decimal","logicalType":"decimal"}`},
+		{connector.ArrayBuilder(connector.OptionalInt32Schema).MustBuild(), `{"type":"array","items":["null","int"]}`},
+		{connector.MapBuilder(connector.Int32Schema, connector.StringSchema).MustBuild(),
+			`{"type":"array","items":{"type":"record","name":"MapEntry","namespace":"io.confluent.connect.avro","fields":[{"name":"key","type":"int"},{"name":"value","type":"string"}]}}`},
+		{connector.MapBuilder(connector.OptionalStringSchema, connector.StringSchema).MustBuild(),
+			`{"type":"array","items":{"type":"record","name":"MapEntry","namespace":"io.confluent.connect.avro","fields":[{"name":"key","type":["null","string"],"default":null},{"name":"value","type":"string"}]}}`},
+		{connector.StructBuilder().Field("a", connector.StructBuilder().Field("b", connector.Int32Schema).MustBuild()).MustBuild(),
+			`{"type":"record","name":"ConnectDefault","namespace":"io.confluent.connect.avro","fields":[{"name":"a","type":{"type":"record","name":"ConnectDefault2","namespace":"io.confluent.connect.avro","fields":[{"name":"b","type":"int"}]}}]}`},
+		{connector.StructBuilder().SetName("Flat").Field("n", connector.NewSchemaBuilder(connector.TypeInt32).SetDefault(int32(7)).MustBuild()).MustBuild(),
+			`{"type":"record","name":"Flat","fields":[{"name":"n","type":{"type":"int","connect.default":7},"default":7}],"connect.name":"Flat"}`},
+	} {
+		got, err := AvroSchemaJSON(tc.s)
+		if err != nil {
+			t.Errorf("%v: %v", tc.want, err)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("got\n%s\nwant\n%s", got, tc.want)
+		}
+	}
+}
+
+func TestAvroSchemaJSONNoMetaData(t *testing.T) {
+	f := newFakeRegistry(t)
+	c := newAvro(t, f, ConnectMetaDataConfig, "false")
+	s := connector.StructBuilder().SetName("a.B").Field("t", connector.TimestampSchema().MustBuild()).Field("i", connector.Int8Schema).MustBuild()
+	out, err := c.avroSchema(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"record","name":"B","namespace":"a","fields":[{"name":"t","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"i","type":{"type":"int","connect.type":"int8"}}]}`
+	if out.json != want {
+		t.Errorf("got %s", out.json)
+	}
+}
+
+// everything is a struct with every Connect type, for the round trip.
+func everything(t testing.TB) (*connector.Schema, *connector.Struct) {
+	inner := connector.StructBuilder().SetName("com.example.Inner").Field("x", connector.Int32Schema).Field("y", connector.OptionalStringSchema).MustBuild()
+	s := connector.StructBuilder().SetName("com.example.All").SetDoc("all types").SetVersion(2).
+		Field("i8", connector.Int8Schema).
+		Field("i16", connector.Int16Schema).
+		Field("i32", connector.Int32Schema).
+		Field("i64", connector.Int64Schema).
+		Field("f32", connector.Float32Schema).
+		Field("f64", connector.Float64Schema).
+		Field("bool", connector.BooleanSchema).
+		Field("str", connector.StringSchema).
+		Field("bytes", connector.BytesSchema).
+		Field("opt", connector.OptionalStringSchema).
+		Field("optSet", connector.OptionalInt64Schema).
+		Field("withDefault", connector.NewSchemaBuilder(connector.TypeString).SetDefault("dflt").MustBuild()).
+		Field("optDefault", connector.NewSchemaBuilder(connector.TypeInt32).Optional().SetDefault(int32(5)).MustBuild()).
+		Field("dec", connector.DecimalSchema(2).MustBuild()).
+		Field("negDec", connector.DecimalSchema(3).MustBuild()).
+		Field("date", connector.DateSchema().MustBuild()).
+		Field("time", connector.TimeSchema().MustBuild()).
+		Field("ts", connector.TimestampSchema().MustBuild()).
+		Field("arr", connector.ArrayBuilder(connector.StringSchema).MustBuild()).
+		Field("emptyArr", connector.ArrayBuilder(connector.Int32Schema).MustBuild()).
+		Field("smap", connector.MapBuilder(connector.StringSchema, connector.Int64Schema).MustBuild()).
+		Field("imap", connector.MapBuilder(connector.Int32Schema, connector.OptionalStringSchema).MustBuild()).
+		Field("inner", inner).
+		Field("optInner", connector.StructBuilder().SetName("com.example.Opt").Field("z", connector.BooleanSchema).Optional().MustBuild()).
+		Field("arrOfStruct", connector.ArrayBuilder(inner).MustBuild()).
+		MustBuild()
+	st := mustStruct(t, s,
+		"i8", int8(-8), "i16", int16(1600), "i32", int32(-320000), "i64", int64(1)<<40,
+		"f32", float32(1.5), "f64", 2.25, "bool", true, "str", "héllo", "bytes", []byte{0, 1, 0xff},
+		"optSet", int64(-1),
+		"dec", connector.Decimal{Unscaled: big.NewInt(12345), Scale: 2},
+		"negDec", connector.Decimal{Unscaled: big.NewInt(-128), Scale: 3},
+		"date", time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC),
+		"time", time.UnixMilli(12*3600*1000+34).UTC(),
+		"ts", time.UnixMilli(1700000000123).UTC(),
+		"arr", []any{"a", "b"}, "emptyArr", []any{},
+		"smap", map[string]any{"k1": int64(1), "k2": int64(2)},
+		"imap", map[any]any{int32(1): "one", int32(2): nil},
+		"inner", mustStruct(t, inner, "x", int32(1), "y", "why"),
+		"arrOfStruct", []any{mustStruct(t, inner, "x", int32(2)), mustStruct(t, inner, "x", int32(3), "y", "z")},
+	)
+	return s, st
+}
+
+func TestAvroRoundTripEveryType(t *testing.T) {
+	f := newFakeRegistry(t)
+	c := newAvro(t, f)
+	s, st := everything(t)
+	b, err := c.FromConnect("topic", nil, s, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b[0] != 0 || binary.BigEndian.Uint32(b[1:5]) != 1 {
+		t.Fatalf("header % x", b[:5])
+	}
+	// A second converter (a fresh cache) reads it back through the registry.
+	r := newAvro(t, f)
+	gs, gv, err := r.ToConnect("topic", nil, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !gs.Equal(s) {
+		t.Errorf("schema mismatch:\n got %+v\nwant %+v", gs, s)
+		for i := range s.Fields {
+			if !gs.Fields[i].Schema.Equal(s.Fields[i].Schema) {
+				t.Errorf("field %s: got %+v want %+v", s.Fields[i].Name, gs.Fields[i].Schema, s.Fields[i].Schema)
+			}
+		}
+	}
+	got := gv.(*connector.Struct)
+	for _, fld := range s.Fields {
+		w, _ := st.Get(fld.Name)
+		g, _ := got.Get(fld.Name)
+		if !valuesEqual(g, w) {
+			t.Errorf("%s: got %#v want %#v", fld.Name, g, w)
+		}
+	}
+	if n := f.count("GET /schemas/ids/1"); n != 1 {
+		t.Errorf("by-id calls %d", n)
+	}
+	if _, _, err := r.ToConnect("topic", nil, b); err != nil || f.count("GET /schemas/ids/1") != 1 {
+		t.Errorf("schema by id not cached: %v", err)
+	}
+}
+
+func valuesEqual(a, b any) bool {
+	switch x := a.(type) {
+	case time.Time:
+		y, ok := b.(time.Time)
+		return ok && x.Equal(y)
+	case connector.Decimal:
+		y, ok := b.(connector.Decimal)
+		return ok && x.Scale == y.Scale && x.Unscaled.Cmp(y.Unscaled) == 0
+	case *connector.Struct:
+		y, ok := b.(*connector.Struct)
+		if !ok {
+			return false
+		}
+		for _, f := range x.Schema().Fields {
+			av, _ := x.Get(f.Name)
+			bv, _ := y.Get(f.Name)
+			if !valuesEqual(av, bv) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !valuesEqual(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+func TestAvroWireBytes(t *testing.T) {
+	f := newFakeRegistry(t)
+	c := newAvro(t, f)
+	s := connector.StructBuilder().SetName("R").
+		Field("i", connector.Int32Schema).Field("s", connector.OptionalStringSchema).
+		Field("l", connector.Int64Schema).Field("d", connector.DecimalSchema(0).MustBuild()).MustBuild()
+	st := mustStruct(t, s, "i", int32(-1), "s", "ab", "l", int64(64), "d", connector.Decimal{Unscaled: big.NewInt(-1)})
+	b, err := c.FromConnect("t", nil, s, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []byte{0, 0, 0, 0, 1, // magic, id 1
+		0x01,              // int -1 zigzag
+		0x02, 4, 'a', 'b', // union branch 1, string "ab"
+		0x80, 0x01, // long 64
+		0x02, 0xff, // bytes len 1, two's complement -1
+	}
+	if !bytes.Equal(b, want) {
+		t.Errorf("got % x\nwant % x", b, want)
+	}
+	// Top-level primitives and plain bytes.
+	b, err = c.FromConnect("p", nil, connector.Int64Schema, int64(-2))
+	if err != nil || !bytes.Equal(b, []byte{0, 0, 0, 0, 2, 0x03}) {
+		t.Errorf("long: % x %v", b, err)
+	}
+	b, err = c.FromConnect("q", nil, connector.BytesSchema, []byte("raw"))
+	if err != nil || !bytes.Equal(b, []byte{0, 0, 0, 0, 3, 'r', 'a', 'w'}) {
+		t.Errorf("bytes: % x %v", b, err)
+	}
+	gs, gv, err := c.ToConnect("q", nil, b)
+	if err != nil || gs.Type != connector.TypeBytes || string(gv.([]byte)) != "raw" {
+		t.Errorf("bytes back: %v %v %v", gs, gv, err)
+	}
+	gs, gv, err = c.ToConnect("p", nil, []byte{0, 0, 0, 0, 2, 0x03})
+	if err != nil || !gs.Equal(connector.Int64Schema) || gv != int64(-2) {
+		t.Errorf("long back: %v %v %v", gs, gv, err)
+	}
+}
+
+func TestAvroTombstoneAndNulls(t *testing.T) {
+	f := newFakeRegistry(t)
+	c := newAvro(t, f)
+	s := connector.StructBuilder().Field("a", connector.Int32Schema).Optional().MustBuild()
+	if b, err := c.FromConnect("t", nil, s, nil); err != nil || b != nil {
+		t.Errorf("tombstone: %v %v", b, err)
+	}
+	if b, err := c.FromConnect("t", nil, nil, nil); err != nil || b != nil {
+		t.Errorf("null: %v %v", b, err)
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("registry called for a tombstone: %v", f.calls)
+	}
+	if s, v, err := c.ToConnect("t", nil, nil); s != nil || v != nil || err != nil {
+		t.Errorf("ToConnect(nil) = %v %v %v", s, v, err)
+	}
+	// A required field left null fails.
+	req := connector.StructBuilder().Field("a", connector.Int32Schema).MustBuild()
+	st, _ := connector.NewStruct(req)
+	if _, err := c.FromConnect("t", nil, req, st); err == nil {
+		t.Error("null required field accepted")
+	} else {
+		var de *connector.DataError
+		if !errors.As(err, &de) {
+			t.Errorf("not a DataError: %T", err)
+		}
+	}
+	if _, err := c.FromConnect("t", nil, nil, "x"); err == nil {
+		t.Error("schemaless value accepted")
+	}
+	if _, _, err := c.ToConnect("t", nil, []byte{1, 2}); err == nil || !strings.Contains(err.Error(), "Unknown magic byte") {
+		t.Errorf("bad magic: %v", err)
+	}
+	if _, _, err := c.ToConnect("t", nil, []byte{0, 0, 0, 0, 42, 1}); err == nil || !strings.Contains(err.Error(), "Schema not found") {
+		t.Errorf("unknown id: %v", err)
+	}
+}
+
+func TestAvroOptionalDefaultEncoding(t *testing.T) {
+	f := newFakeRegistry(t)
+	c := newAvro(t, f)
+	s := connector.StructBuilder().
+		Field("a", connector.NewSchemaBuilder(connector.TypeInt32).Optional().SetDefault(int32(5)).MustBuild()).
+		Field("b", connector.NewSchemaBuilder(connector.TypeString).SetDefault("d").MustBuild()).MustBuild()
+	st := mustStruct(t, s)
+	b, err := c.FromConnect("t", nil, s, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Struct.get gives the defaults: union branch 0 (int) 5, then "d".
+	if want := []byte{0, 0, 0, 0, 1, 0x00, 0x0a, 0x02, 'd'}; !bytes.Equal(b, want) {
+		t.Errorf("got % x want % x", b, want)
+	}
+}
+
+func TestAvroSubjectStrategiesAndCaching(t *testing.T) {
+	f := newFakeRegistry(t)
+	s := connector.StructBuilder().SetName("com.example.Rec").Field("a", connector.Int32Schema).MustBuild()
+	unnamed := connector.StructBuilder().Field("a", connector.Int32Schema).MustBuild()
+	st := mustStruct(t, s, "a", int32(1))
+	for _, tc := range []struct {
+		strategy, convType, subject string
+		schema                      *connector.Schema
+	}{
+		{"", TypeValue, "orders-value", s},
+		{"", TypeKey, "orders-key", s},
+		{TopicNameStrategy, TypeValue, "orders-value", s},
+		{RecordNameStrategy, TypeValue, "com.example.Rec", s},
+		{TopicRecordNameStrategy, TypeKey, "orders-com.example.Rec", s},
+		{RecordNameStrategy, TypeValue, "io.confluent.connect.avro.ConnectDefault", unnamed},
+	} {
+		cfg := connector.Config{ConverterTypeConfig: tc.convType, SchemaRegistryURLConfig: f.URL}
+		if tc.strategy != "" {
+			cfg[tc.convType+".subject.name.strategy"] = tc.strategy
+		}
+		c := NewAvroConverter()
+		if err := c.Configure(cfg); err != nil {
+			t.Fatal(err)
+		}
+		v := any(st)
+		if tc.schema == unnamed {
+			v = mustStruct(t, unnamed, "a", int32(1))
+		}
+		for i := 0; i < 3; i++ {
+			if _, err := c.FromConnect("orders", nil, tc.schema, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := f.count("POST /subjects/" + tc.subject + "/versions"); n != 1 {
+			t.Errorf("%s/%s: %d registrations under %q (calls %v)", tc.strategy, tc.convType, n, tc.subject, f.calls)
+		}
+		f.mu.Lock()
+		clear(f.calls)
+		f.mu.Unlock()
+	}
+	// Record strategies refuse non-record schemas.
+	c := newAvro(t, f, ValueSubjectNameStrategyCfg, RecordNameStrategy)
+	_, err := c.FromConnect("orders", nil, connector.StringSchema, "x")
+	if err == nil || !strings.Contains(err.Error(), "must only be a record schema") {
+		t.Errorf("primitive under RecordNameStrategy: %v", err)
+	}
+	// Invalid strategy.
+	bad := NewAvroConverter()
+	if err := bad.Configure(connector.Config{ConverterTypeConfig: TypeValue, SchemaRegistryURLConfig: f.URL, ValueSubjectNameStrategyCfg: "x.Y"}); err == nil {
+		t.Error("unknown strategy accepted")
+	}
+	if err := bad.Configure(connector.Config{ConverterTypeConfig: TypeValue}); err == nil {
+		t.Error("missing schema.registry.url accepted")
+	}
+}
+
+func TestAvroAutoRegisterOffAndLatest(t *testing.T) {
+	f := newFakeRegistry(t)
+	s := connector.StructBuilder().SetName("R").Field("a", connector.Int32Schema).MustBuild()
+	st := mustStruct(t, s, "a", int32(1))
+	lookup := newAvro(t, f, AutoRegisterSchemasConfig, "false")
+	_, err := lookup.FromConnect("t", nil, s, st)
+	if err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Fatalf("lookup of an unregistered schema: %v", err)
+	}
+	if _, err := newAvro(t, f).FromConnect("t", nil, s, st); err != nil {
+		t.Fatal(err)
+	}
+	b, err := lookup.FromConnect("t", nil, s, st)
+	if err != nil || binary.BigEndian.Uint32(b[1:5]) != 1 {
+		t.Fatalf("lookup: % x %v", b, err)
+	}
+	// use.latest.version takes the subject's latest id.
+	s2 := connector.StructBuilder().SetName("R").Field("a", connector.Int32Schema).Field("b", connector.OptionalStringSchema).MustBuild()
+	if _, err := newAvro(t, f).FromConnect("t", nil, s2, mustStruct(t, s2, "a", int32(1))); err != nil {
+		t.Fatal(err)
+	}
+	latest := newAvro(t, f, AutoRegisterSchemasConfig, "false", UseLatestVersionConfig, "true")
+	b, err = latest.FromConnect("t", nil, s2, mustStruct(t, s2, "a", int32(1)))
+	if err != nil || binary.BigEndian.Uint32(b[1:5]) != 2 {
+		t.Fatalf("latest: % x %v", b, err)
+	}
+}
+
+func TestAvroIncompatibleSchemaError(t *testing.T) {
+	f := newFakeRegistry(t)
+	f.incompatible["t-value"] = true
+	c := newAvro(t, f)
+	s1 := connector.StructBuilder().SetName("R").Field("a", connector.Int32Schema).MustBuild()
+	s2 := connector.StructBuilder().SetName("R").Field("a", connector.StringSchema).MustBuild()
+	if _, err := c.FromConnect("t", nil, s1, mustStruct(t, s1, "a", int32(1))); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.FromConnect("t", nil, s2, mustStruct(t, s2, "a", "x"))
+	var de *connector.DataError
+	if err == nil || !errors.As(err, &de) || !strings.Contains(err.Error(), "incompatible with an earlier schema") ||
+		!strings.Contains(err.Error(), "HTTP 409") {
+		t.Errorf("incompatible: %v", err)
+	}
+	if connector.IsRetriable(err) {
+		t.Error("an incompatible schema is not retriable")
+	}
+}
+
+func TestAvroBasicAuthUserInfo(t *testing.T) {
+	f := newFakeRegistry(t)
+	f.auth = "Basic dXNlcjpwYXNz"
+	s := connector.Int32Schema
+	c := newAvro(t, f, BasicAuthCredentialsSourceCfg, "USER_INFO", BasicAuthUserInfoConfig, "user:pass")
+	if _, err := c.FromConnect("t", nil, s, int32(1)); err != nil {
+		t.Errorf("USER_INFO: %v", err)
+	}
+	c = newAvro(t, f)
+	if _, err := c.FromConnect("t", nil, s, int32(1)); err == nil || !strings.Contains(err.Error(), "Unauthorized") {
+		t.Errorf("no auth: %v", err)
+	}
+}
+
+func TestAvroReadsForeignSchemas(t *testing.T) {
+	// A schema written by another producer (no connect.* props, named record, enum, fixed).
+	f := newFakeRegistry(t)
+	f.ids[`x`] = 1
+	f.schemas[1] = `{"type":"record","name":"Ext","namespace":"n","fields":[{"name":"e","type":{"type":"enum","name":"E","symbols":["A","B"]}},{"name":"f","type":{"type":"fixed","name":"F","size":2}},{"name":"m","type":{"type":"map","values":"int"}},{"name":"r","type":["null","E"],"default":null}]}`
+	c := newAvro(t, f)
+	// e=B(1), f=0x0102, m={"k":3}, r=A
+	data := []byte{0, 0, 0, 0, 1, 0x02, 1, 2, 0x02, 0x02, 'k', 0x06, 0x00, 0x02, 0x00}
+	s, v, err := c.ToConnect("t", nil, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "n.Ext" || s.Fields[0].Schema.Type != connector.TypeString || s.Fields[1].Schema.Type != connector.TypeBytes || !s.Fields[3].Schema.Optional {
+		t.Errorf("schema %+v", s)
+	}
+	st := v.(*connector.Struct)
+	e, _ := st.Get("e")
+	fx, _ := st.Get("f")
+	m, _ := st.Get("m")
+	r, _ := st.Get("r")
+	if e != "B" || !bytes.Equal(fx.([]byte), []byte{1, 2}) || !reflect.DeepEqual(m, map[string]any{"k": int32(3)}) || r != "A" {
+		t.Errorf("values %v %v %v %v", e, fx, m, r)
+	}
+}
+
+func BenchmarkAvroFromConnect(b *testing.B) {
+	f := newFakeRegistry(b)
+	c := newAvro(b, f)
+	s := connector.StructBuilder().SetName("com.example.Reading").
+		Field("device", connector.StringSchema).
+		Field("temp", connector.OptionalFloat64Schema).
+		Field("humidity", connector.Float32Schema).
+		Field("count", connector.Int64Schema).
+		Field("ts", connector.TimestampSchema().MustBuild()).
+		Field("tags", connector.MapBuilder(connector.StringSchema, connector.StringSchema).Optional().MustBuild()).
+		MustBuild()
+	st := mustStruct(b, s, "device", "sensor-0042", "temp", 21.5, "humidity", float32(0.45), "count", int64(123456),
+		"ts", time.UnixMilli(1700000000000).UTC(), "tags", map[string]any{"room": "kitchen", "floor": "1"})
+	if _, err := c.FromConnect("bench", nil, s, st); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.FromConnect("bench", nil, s, st); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestAvroWithSrfake runs against franz-go's srfake, the registry `tributary dev` embeds.
+func TestAvroWithSrfake(t *testing.T) {
+	reg := srfake.New()
+	t.Cleanup(reg.Close)
+	c := NewAvroConverter()
+	if err := c.Configure(connector.Config{ConverterTypeConfig: TypeValue, SchemaRegistryURLConfig: reg.URL()}); err != nil {
+		t.Fatal(err)
+	}
+	s, st := everything(t)
+	b, err := c.FromConnect("dev", nil, s, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.FromConnect("dev", nil, s, st); err != nil {
+		t.Fatal(err)
+	}
+	r := NewAvroConverter()
+	if err := r.Configure(connector.Config{ConverterTypeConfig: TypeValue, SchemaRegistryURLConfig: reg.URL()}); err != nil {
+		t.Fatal(err)
+	}
+	gs, gv, err := r.ToConnect("dev", nil, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !gs.Equal(s) || !valuesEqual(gv, st) {
+		t.Errorf("round trip through srfake: %+v %v", gs, gv)
+	}
+}
