@@ -1215,24 +1215,7 @@ func connectFromJSON(s *connector.Schema, j any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch s.Type {
-		case connector.TypeInt8:
-			return int8(i), nil
-		case connector.TypeInt16:
-			return int16(i), nil
-		case connector.TypeInt32:
-			switch s.Name {
-			case connector.DateName:
-				return time.UnixMilli(i * 86400000).UTC(), nil
-			case connector.TimeName:
-				return time.UnixMilli(i).UTC(), nil
-			}
-			return int32(i), nil
-		}
-		if s.Name == connector.TimestampName {
-			return time.UnixMilli(i).UTC(), nil
-		}
-		return i, nil
+		return avroIntValue(s, i), nil
 	case connector.TypeFloat32, connector.TypeFloat64:
 		n, err := num()
 		if err != nil {
@@ -1456,24 +1439,7 @@ func (r *avroReader) read(n *avroNode, s *connector.Schema) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch s.Type {
-		case connector.TypeInt8:
-			return int8(v), nil
-		case connector.TypeInt16:
-			return int16(v), nil
-		case connector.TypeInt32:
-			switch s.Name {
-			case connector.DateName:
-				return time.UnixMilli(v * 86400000).UTC(), nil
-			case connector.TimeName:
-				return time.UnixMilli(v).UTC(), nil
-			}
-			return int32(v), nil
-		}
-		if s.Name == connector.TimestampName {
-			return time.UnixMilli(v).UTC(), nil
-		}
-		return v, nil
+		return avroIntValue(s, v), nil
 	case "float":
 		b, err := r.raw(4)
 		if err != nil {
@@ -1587,4 +1553,27 @@ func (r *avroReader) blocks(item func() error) error {
 			}
 		}
 	}
+}
+
+// avroIntValue is the Connect value of an Avro int or long read for schema s: the integer
+// width of the Connect type, or the time of a Date, Time or Timestamp.
+func avroIntValue(s *connector.Schema, v int64) any {
+	switch s.Type {
+	case connector.TypeInt8:
+		return int8(v)
+	case connector.TypeInt16:
+		return int16(v)
+	case connector.TypeInt32:
+		switch s.Name {
+		case connector.DateName:
+			return time.UnixMilli(v * 86400000).UTC()
+		case connector.TimeName:
+			return time.UnixMilli(v).UTC()
+		}
+		return int32(v)
+	}
+	if s.Name == connector.TimestampName {
+		return time.UnixMilli(v).UTC()
+	}
+	return v
 }
