@@ -42,7 +42,7 @@ deps: ## check the toolchain; the stack script installs mosquitto and the Maven 
 	  command -v $$tool >/dev/null || { echo "make: $$tool is required but not installed"; exit 1; }; \
 	done
 	$(GO) mod download
-	@python3 -c 'import fastavro' 2>/dev/null || python3 -m pip install --quiet fastavro  # the Avro test's independent reader
+	@python3 -c 'import fastavro, jsonschema' 2>/dev/null || python3 -m pip install --quiet fastavro jsonschema  # independent readers for the Avro and JSON Schema tests
 
 vet:
 	$(GO) vet ./...

@@ -364,7 +364,10 @@ var (
 
 // tributaryOnlyClasses are plugins Tributary ships that the oracle worker does not have
 // installed (Confluent's converters come from Confluent's repository, not Maven Central).
-var tributaryOnlyClasses = map[string]bool{"io.confluent.connect.avro.AvroConverter": true}
+var tributaryOnlyClasses = map[string]bool{
+	"io.confluent.connect.avro.AvroConverter":       true,
+	"io.confluent.connect.json.JsonSchemaConverter": true,
+}
 
 // normalize replaces this run's names by their placeholders (in values and keys), volatile
 // values by markers, and plugin listings inside messages.

@@ -33,6 +33,7 @@ func newPlugins() *runtime.Plugins {
 		converters.BooleanConverterClass:   func() connector.Converter { return converters.NewBooleanConverter() },
 		converters.JSONConverterClass:      func() connector.Converter { return converters.NewJSONConverter() },
 		converters.AvroConverterClass:      func() connector.Converter { return converters.NewAvroConverter() },
+		converters.JSONSchemaClass:         func() connector.Converter { return converters.NewJSONSchemaConverter() },
 	} {
 		p.Register(converterPlugin(class, newFn))
 	}
