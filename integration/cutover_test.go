@@ -93,15 +93,26 @@ plugin.discovery=service_load
 	return nil
 }
 
-// Stop ends the Java worker gracefully and waits for it.
+// Stop ends the Java worker gracefully and waits for it. Apache Kafka Connect 4.1 now and then
+// hangs in its shutdown (seen once in a clean-clone CI run, with no other worker in its group);
+// after 60 s it is killed, and the test goes on: what it checks (the committed offsets and
+// configs) was written before the stop.
 func (j *javaWorker) Stop(t *testing.T) {
 	t.Helper()
 	_ = j.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-j.exited:
 		j.exited <- err
+		return
 	case <-time.After(60 * time.Second):
-		t.Fatal("Apache Kafka Connect did not stop after SIGTERM")
+	}
+	t.Logf("Apache Kafka Connect did not stop within 60 s of SIGTERM; killing it")
+	_ = j.cmd.Process.Kill()
+	select {
+	case err := <-j.exited:
+		j.exited <- err
+	case <-time.After(30 * time.Second):
+		t.Fatal("Apache Kafka Connect did not exit after SIGKILL")
 	}
 }
 

@@ -115,8 +115,10 @@ func TestMembershipJavaInterop(t *testing.T) {
 		if md.Version != 2 || md.URL != wantURL {
 			t.Errorf("metadata version %d URL %q, want 2 and %q", md.Version, md.URL, wantURL)
 		}
-		if a.Version != 2 || a.Error != AssignmentNoError || a.LeaderURL != wantURL || a.ConfigOffset < 0 {
-			t.Errorf("assignment %+v: want version 2, no error, leader URL %q, a config offset", a, wantURL)
+		// The config offset is -1 while the oracle's config topic is still empty (a fresh
+		// stack, before any test created a connector on it).
+		if a.Version != 2 || a.Error != AssignmentNoError || a.LeaderURL != wantURL || a.ConfigOffset < -1 {
+			t.Errorf("assignment %+v: want version 2, no error, leader URL %q, a config offset (-1 or more)", a, wantURL)
 		}
 		if leaderID == "" {
 			leaderID = a.Leader
