@@ -2,13 +2,13 @@ package converters
 
 import (
 	"bytes"
-	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,32 +56,12 @@ const (
 
 var strategies = []string{TopicNameStrategy, RecordNameStrategy, TopicRecordNameStrategy}
 
-var avroConfigDef = &connector.ConfigDef{Keys: []connector.ConfigKey{
-	converterTypeKey,
-	{Name: SchemaRegistryURLConfig, Type: connector.ConfigList, Required: true, Importance: connector.High,
-		Doc: "Comma-separated list of URLs for Schema Registry instances that can be used to register or look up schemas."},
-	{Name: AutoRegisterSchemasConfig, Type: connector.ConfigBoolean, Default: "true", Importance: connector.Medium,
-		Doc: "Specify if the Serializer should attempt to register the Schema with Schema Registry"},
-	{Name: UseLatestVersionConfig, Type: connector.ConfigBoolean, Default: "false", Importance: connector.Low,
-		Doc: "Specify if the Serializer should use the latest subject version for serialization"},
-	{Name: KeySubjectNameStrategyConfig, Type: connector.ConfigString, Default: TopicNameStrategy,
-		Validate: validString(strategies...), Importance: connector.Medium,
-		Doc: "Determines how to construct the subject name under which the key schema is registered with the schema registry."},
-	{Name: ValueSubjectNameStrategyCfg, Type: connector.ConfigString, Default: TopicNameStrategy,
-		Validate: validString(strategies...), Importance: connector.Medium,
-		Doc: "Determines how to construct the subject name under which the value schema is registered with the schema registry."},
-	{Name: BasicAuthCredentialsSourceCfg, Type: connector.ConfigString, Default: avroBasicAuthURL,
-		Validate: validString(avroBasicAuthURL, avroBasicAuthUserInfo), Importance: connector.Medium,
-		Doc: "Specify how to pick the credentials for Basic Auth header. The supported values are URL and USER_INFO"},
-	{Name: BasicAuthUserInfoConfig, Type: connector.ConfigPassword, Default: "", Importance: connector.Medium,
-		Doc: "Specify the user info for Basic Auth in the form of {username}:{password}"},
-	{Name: AvroSchemasCacheConfig, Type: connector.ConfigInt, Default: "1000", Importance: connector.Low,
-		Doc: "Size of the converted schemas cache"},
+var avroConfigDef = &connector.ConfigDef{Keys: slices.Concat([]connector.ConfigKey{converterTypeKey}, srConfigKeys, []connector.ConfigKey{
 	{Name: EnhancedAvroSchemaSupportCfg, Type: connector.ConfigBoolean, Default: "false", Importance: connector.Low,
 		Doc: "Toggle for enabling/disabling enhanced avro schema support: Enum symbol preservation and Package Name awareness"},
 	{Name: ConnectMetaDataConfig, Type: connector.ConfigBoolean, Default: "true", Importance: connector.Low,
 		Doc: "Allow connect converter to add its meta data to the output schema"},
-}}
+})}
 
 // AvroConverter is io.confluent.connect.avro.AvroConverter: Connect data in the Confluent
 // wire format (magic 0, 4-byte big-endian schema id, Avro binary), with the schema
@@ -91,18 +71,12 @@ var avroConfigDef = &connector.ConfigDef{Keys: []connector.ConfigKey{
 //
 // It is safe for concurrent use once configured.
 type AvroConverter struct {
-	isKey        bool
-	registry     SchemaRegistry
-	autoRegister bool
-	useLatest    bool
-	strategy     string
-	metaData     bool
-	timeout      time.Duration
+	srSerde
+	metaData bool
 
 	mu       sync.RWMutex
 	toAvro   map[*connector.Schema]*avroOut
 	fromAvro map[int32]*avroIn
-	cacheMax int
 }
 
 type avroOut struct {
@@ -122,17 +96,9 @@ func NewAvroConverter() *AvroConverter { return &AvroConverter{} }
 // (e.g. a fake in tests), configured from cfg except for the registry URL.
 func NewAvroConverterWithRegistry(reg SchemaRegistry, cfg connector.Config) (*AvroConverter, error) {
 	c := &AvroConverter{}
-	c2 := connector.Config{}
-	for k, v := range cfg {
-		c2[k] = v
-	}
-	if c2[SchemaRegistryURLConfig] == "" {
-		c2[SchemaRegistryURLConfig] = "http://unused"
-	}
-	if err := c.Configure(c2); err != nil {
+	if err := withRegistry(cfg, c.Configure, &c.srSerde, reg); err != nil {
 		return nil, err
 	}
-	c.registry = reg
 	return c, nil
 }
 
@@ -145,34 +111,13 @@ func (c *AvroConverter) Configure(cfg connector.Config) error {
 	if err != nil {
 		return err
 	}
-	c.isKey = v.String(ConverterTypeConfig) == TypeKey
-	c.autoRegister = v.Bool(AutoRegisterSchemasConfig)
-	c.useLatest = v.Bool(UseLatestVersionConfig)
-	if c.isKey {
-		c.strategy = v.String(KeySubjectNameStrategyConfig)
-	} else {
-		c.strategy = v.String(ValueSubjectNameStrategyCfg)
+	if err := c.configure(v, "AVRO"); err != nil {
+		return err
 	}
 	c.metaData = v.Bool(ConnectMetaDataConfig)
-	c.cacheMax = int(v.Int(AvroSchemasCacheConfig))
-	rc := RegistryConfig{URLs: v.List(SchemaRegistryURLConfig)}
-	if v.String(BasicAuthCredentialsSourceCfg) == avroBasicAuthUserInfo {
-		user, pass, _ := strings.Cut(v.Password(BasicAuthUserInfoConfig).Value(), ":")
-		rc.User, rc.Password = user, pass
-	}
-	reg, err := NewHTTPRegistry(rc)
-	if err != nil {
-		return &connector.ConfigError{Message: err.Error()}
-	}
-	c.registry = NewCachedRegistry(reg)
-	c.timeout = 30 * time.Second
 	c.toAvro = map[*connector.Schema]*avroOut{}
 	c.fromAvro = map[int32]*avroIn{}
 	return nil
-}
-
-func (c *AvroConverter) ctx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), c.timeout)
 }
 
 // FromConnect is fromConnectData: nil for a null value (a tombstone), else the wire bytes.
@@ -187,21 +132,11 @@ func (c *AvroConverter) FromConnect(topic string, _ connector.Headers, s *connec
 	if err != nil {
 		return nil, dataErr("Failed to serialize Avro data from topic %s: %v", topic, err)
 	}
-	subject, err := c.subject(topic, out)
+	subject, err := c.subject(topic, out.fullName)
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := c.ctx()
-	defer cancel()
-	var id int32
-	switch {
-	case c.autoRegister:
-		id, err = c.registry.Register(ctx, subject, out.json)
-	case c.useLatest:
-		id, _, err = c.registry.Latest(ctx, subject)
-	default:
-		id, err = c.registry.Lookup(ctx, subject, out.json)
-	}
+	id, err := c.schemaID(subject, out.json)
 	if err != nil {
 		return nil, registryErr(fmt.Sprintf("Failed to serialize Avro data from topic %s", topic), subject, err)
 	}
@@ -232,26 +167,6 @@ func registryErr(prefix, subject string, err error) error {
 		return connector.Retriable(fmt.Errorf("%s: %w", prefix, err))
 	}
 	return dataErr("%s: %v", prefix, err)
-}
-
-func (c *AvroConverter) subject(topic string, out *avroOut) (string, error) {
-	suffix := "-value"
-	cfgKey := ValueSubjectNameStrategyCfg
-	if c.isKey {
-		suffix, cfgKey = "-key", KeySubjectNameStrategyConfig
-	}
-	switch c.strategy {
-	case RecordNameStrategy, TopicRecordNameStrategy:
-		if out.fullName == "" {
-			return "", dataErr("In configuration %s = %s, the message %s must only be a record schema", cfgKey, c.strategy, strings.TrimPrefix(suffix, "-"))
-		}
-		if c.strategy == RecordNameStrategy {
-			return out.fullName, nil
-		}
-		return topic + "-" + out.fullName, nil
-	default:
-		return topic + suffix, nil
-	}
 }
 
 func (c *AvroConverter) avroSchema(s *connector.Schema) (*avroOut, error) {

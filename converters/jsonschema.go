@@ -2,16 +2,12 @@ package converters
 
 import (
 	"bytes"
-	"context"
 	"encoding/binary"
 	"fmt"
-	"net/http"
-	"net/url"
+	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/tributary-connect/tributary/connector"
 )
@@ -29,28 +25,7 @@ const (
 	jsDefaultName    = "JsonSchema"
 )
 
-var jsonSchemaConfigDef = &connector.ConfigDef{Keys: []connector.ConfigKey{
-	converterTypeKey,
-	{Name: SchemaRegistryURLConfig, Type: connector.ConfigList, Required: true, Importance: connector.High,
-		Doc: "Comma-separated list of URLs for Schema Registry instances that can be used to register or look up schemas."},
-	{Name: AutoRegisterSchemasConfig, Type: connector.ConfigBoolean, Default: "true", Importance: connector.Medium,
-		Doc: "Specify if the Serializer should attempt to register the Schema with Schema Registry"},
-	{Name: UseLatestVersionConfig, Type: connector.ConfigBoolean, Default: "false", Importance: connector.Low,
-		Doc: "Specify if the Serializer should use the latest subject version for serialization"},
-	{Name: KeySubjectNameStrategyConfig, Type: connector.ConfigString, Default: TopicNameStrategy,
-		Validate: validString(strategies...), Importance: connector.Medium,
-		Doc: "Determines how to construct the subject name under which the key schema is registered with the schema registry."},
-	{Name: ValueSubjectNameStrategyCfg, Type: connector.ConfigString, Default: TopicNameStrategy,
-		Validate: validString(strategies...), Importance: connector.Medium,
-		Doc: "Determines how to construct the subject name under which the value schema is registered with the schema registry."},
-	{Name: BasicAuthCredentialsSourceCfg, Type: connector.ConfigString, Default: avroBasicAuthURL,
-		Validate: validString(avroBasicAuthURL, avroBasicAuthUserInfo), Importance: connector.Medium,
-		Doc: "Specify how to pick the credentials for Basic Auth header. The supported values are URL and USER_INFO"},
-	{Name: BasicAuthUserInfoConfig, Type: connector.ConfigPassword, Default: "", Importance: connector.Medium,
-		Doc: "Specify the user info for Basic Auth in the form of {username}:{password}"},
-	{Name: AvroSchemasCacheConfig, Type: connector.ConfigInt, Default: "1000", Importance: connector.Low,
-		Doc: "Size of the converted schemas cache"},
-}}
+var jsonSchemaConfigDef = &connector.ConfigDef{Keys: slices.Concat([]connector.ConfigKey{converterTypeKey}, srConfigKeys)}
 
 // JSONSchemaConverter is io.confluent.connect.json.JsonSchemaConverter: Connect data in the
 // Confluent wire format (magic 0, 4-byte big-endian schema id, UTF-8 JSON), with a JSON
@@ -69,18 +44,12 @@ var jsonSchemaConfigDef = &connector.ConfigDef{Keys: []connector.ConfigKey{
 //
 // It is safe for concurrent use once configured.
 type JSONSchemaConverter struct {
-	isKey        bool
-	registry     SchemaRegistry
-	autoRegister bool
-	useLatest    bool
-	strategy     string
-	timeout      time.Duration
-	json         *JSONConverter
+	srSerde
+	json *JSONConverter
 
-	mu       sync.RWMutex
-	toJS     map[*connector.Schema]*avroOut
-	fromJS   map[int32]*connector.Schema
-	cacheMax int
+	mu     sync.RWMutex
+	toJS   map[*connector.Schema]*avroOut
+	fromJS map[int32]*connector.Schema
 }
 
 // NewJSONSchemaConverter returns an unconfigured JSONSchemaConverter; Configure must be called.
@@ -90,17 +59,9 @@ func NewJSONSchemaConverter() *JSONSchemaConverter { return &JSONSchemaConverter
 // client (e.g. a fake in tests), configured from cfg except for the registry URL.
 func NewJSONSchemaConverterWithRegistry(reg SchemaRegistry, cfg connector.Config) (*JSONSchemaConverter, error) {
 	c := &JSONSchemaConverter{}
-	c2 := connector.Config{}
-	for k, v := range cfg {
-		c2[k] = v
-	}
-	if c2[SchemaRegistryURLConfig] == "" {
-		c2[SchemaRegistryURLConfig] = "http://unused"
-	}
-	if err := c.Configure(c2); err != nil {
+	if err := withRegistry(cfg, c.Configure, &c.srSerde, reg); err != nil {
 		return nil, err
 	}
-	c.registry = reg
 	return c, nil
 }
 
@@ -113,57 +74,14 @@ func (c *JSONSchemaConverter) Configure(cfg connector.Config) error {
 	if err != nil {
 		return err
 	}
-	c.isKey = v.String(ConverterTypeConfig) == TypeKey
-	c.autoRegister = v.Bool(AutoRegisterSchemasConfig)
-	c.useLatest = v.Bool(UseLatestVersionConfig)
-	if c.isKey {
-		c.strategy = v.String(KeySubjectNameStrategyConfig)
-	} else {
-		c.strategy = v.String(ValueSubjectNameStrategyCfg)
+	if err := c.configure(v, "JSON"); err != nil {
+		return err
 	}
-	c.cacheMax = int(v.Int(AvroSchemasCacheConfig))
-	rc := RegistryConfig{URLs: v.List(SchemaRegistryURLConfig)}
-	if v.String(BasicAuthCredentialsSourceCfg) == avroBasicAuthUserInfo {
-		user, pass, _ := strings.Cut(v.Password(BasicAuthUserInfoConfig).Value(), ":")
-		rc.User, rc.Password = user, pass
-	}
-	reg, err := NewHTTPRegistry(rc)
-	if err != nil {
-		return &connector.ConfigError{Message: err.Error()}
-	}
-	if hr, ok := reg.(*httpRegistry); ok {
-		reg = &jsonSchemaRegistry{hr}
-	}
-	c.registry = NewCachedRegistry(reg)
-	c.timeout = 30 * time.Second
 	c.json = &JSONConverter{}
 	c.json.apply(false, 1, true, true)
 	c.toJS = map[*connector.Schema]*avroOut{}
 	c.fromJS = map[int32]*connector.Schema{}
 	return nil
-}
-
-// jsonSchemaRegistry registers and looks up schemas with schemaType "JSON".
-type jsonSchemaRegistry struct{ *httpRegistry }
-
-func (r *jsonSchemaRegistry) Register(ctx context.Context, subject, schema string) (int32, error) {
-	var out struct {
-		ID int32 `json:"id"`
-	}
-	err := r.do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(subject)+"/versions", schemaBody{Schema: schema, SchemaType: "JSON"}, &out)
-	return out.ID, err
-}
-
-func (r *jsonSchemaRegistry) Lookup(ctx context.Context, subject, schema string) (int32, error) {
-	var out struct {
-		ID int32 `json:"id"`
-	}
-	err := r.do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(subject), schemaBody{Schema: schema, SchemaType: "JSON"}, &out)
-	return out.ID, err
-}
-
-func (c *JSONSchemaConverter) ctx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), c.timeout)
 }
 
 // FromConnect is fromConnectData: nil for a null value (a tombstone), else the wire bytes.
@@ -179,7 +97,7 @@ func (c *JSONSchemaConverter) FromConnect(topic string, _ connector.Headers, s *
 	if err != nil {
 		return nil, dataErr("%s: %v", prefix, err)
 	}
-	subject, err := c.subject(topic, out)
+	subject, err := c.subject(topic, out.fullName)
 	if err != nil {
 		return nil, err
 	}
@@ -187,28 +105,13 @@ func (c *JSONSchemaConverter) FromConnect(topic string, _ connector.Headers, s *
 	if err := c.json.writeValue(buf, s, v); err != nil {
 		return nil, dataErr("%s: %v", prefix, err)
 	}
-	ctx, cancel := c.ctx()
-	defer cancel()
-	var id int32
-	switch {
-	case c.autoRegister:
-		id, err = c.registry.Register(ctx, subject, out.json)
-	case c.useLatest:
-		id, _, err = c.registry.Latest(ctx, subject)
-	default:
-		id, err = c.registry.Lookup(ctx, subject, out.json)
-	}
+	id, err := c.schemaID(subject, out.json)
 	if err != nil {
 		return nil, registryErr(prefix, subject, err)
 	}
 	b := buf.Bytes()
 	binary.BigEndian.PutUint32(b[1:5], uint32(id))
 	return b, nil
-}
-
-func (c *JSONSchemaConverter) subject(topic string, out *avroOut) (string, error) {
-	a := &AvroConverter{isKey: c.isKey, strategy: c.strategy}
-	return a.subject(topic, out)
 }
 
 func (c *JSONSchemaConverter) jsonSchema(s *connector.Schema) (*avroOut, error) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -56,21 +57,27 @@ type RegistryConfig struct {
 	User     string // basic auth, with Password, when User != ""
 	Password string
 	Timeout  time.Duration // per request; 0 means 30 s
+	// SchemaType is sent with registrations and lookups: "AVRO" (the default) or "JSON".
+	SchemaType string
 }
 
 // httpRegistry is a plain net/http client of the registry. It tries the URLs in order
 // until one answers (any HTTP answer counts; only transport failures move on).
 type httpRegistry struct {
-	urls     []string
-	user     string
-	password string
-	client   *http.Client
+	urls       []string
+	user       string
+	password   string
+	schemaType string
+	client     *http.Client
 }
 
 // NewHTTPRegistry returns a registry client over HTTP, with no caching (see
 // NewCachedRegistry).
 func NewHTTPRegistry(c RegistryConfig) (SchemaRegistry, error) {
-	r := &httpRegistry{user: c.User, password: c.Password}
+	r := &httpRegistry{user: c.User, password: c.Password, schemaType: c.SchemaType}
+	if r.schemaType == "" {
+		r.schemaType = "AVRO"
+	}
 	for _, u := range c.URLs {
 		u = strings.TrimSpace(u)
 		if u == "" {
@@ -168,7 +175,7 @@ func (r *httpRegistry) Register(ctx context.Context, subject, schema string) (in
 	var out struct {
 		ID int32 `json:"id"`
 	}
-	err := r.do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(subject)+"/versions", schemaBody{Schema: schema, SchemaType: "AVRO"}, &out)
+	err := r.do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(subject)+"/versions", schemaBody{Schema: schema, SchemaType: r.schemaType}, &out)
 	return out.ID, err
 }
 
@@ -176,7 +183,7 @@ func (r *httpRegistry) Lookup(ctx context.Context, subject, schema string) (int3
 	var out struct {
 		ID int32 `json:"id"`
 	}
-	err := r.do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(subject), schemaBody{Schema: schema, SchemaType: "AVRO"}, &out)
+	err := r.do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(subject), schemaBody{Schema: schema, SchemaType: r.schemaType}, &out)
 	return out.ID, err
 }
 
@@ -268,4 +275,123 @@ func (c *cachedRegistry) SchemaByID(ctx context.Context, id int32) (string, erro
 	c.byID[id] = s
 	c.mu.Unlock()
 	return s, nil
+}
+
+// srConfigKeys are the Schema Registry keys every Confluent converter takes (after
+// converter.type), in Confluent's order.
+var srConfigKeys = []connector.ConfigKey{
+	{Name: SchemaRegistryURLConfig, Type: connector.ConfigList, Required: true, Importance: connector.High,
+		Doc: "Comma-separated list of URLs for Schema Registry instances that can be used to register or look up schemas."},
+	{Name: AutoRegisterSchemasConfig, Type: connector.ConfigBoolean, Default: "true", Importance: connector.Medium,
+		Doc: "Specify if the Serializer should attempt to register the Schema with Schema Registry"},
+	{Name: UseLatestVersionConfig, Type: connector.ConfigBoolean, Default: "false", Importance: connector.Low,
+		Doc: "Specify if the Serializer should use the latest subject version for serialization"},
+	{Name: KeySubjectNameStrategyConfig, Type: connector.ConfigString, Default: TopicNameStrategy,
+		Validate: validString(strategies...), Importance: connector.Medium,
+		Doc: "Determines how to construct the subject name under which the key schema is registered with the schema registry."},
+	{Name: ValueSubjectNameStrategyCfg, Type: connector.ConfigString, Default: TopicNameStrategy,
+		Validate: validString(strategies...), Importance: connector.Medium,
+		Doc: "Determines how to construct the subject name under which the value schema is registered with the schema registry."},
+	{Name: BasicAuthCredentialsSourceCfg, Type: connector.ConfigString, Default: avroBasicAuthURL,
+		Validate: validString(avroBasicAuthURL, avroBasicAuthUserInfo), Importance: connector.Medium,
+		Doc: "Specify how to pick the credentials for Basic Auth header. The supported values are URL and USER_INFO"},
+	{Name: BasicAuthUserInfoConfig, Type: connector.ConfigPassword, Default: "", Importance: connector.Medium,
+		Doc: "Specify the user info for Basic Auth in the form of {username}:{password}"},
+	{Name: AvroSchemasCacheConfig, Type: connector.ConfigInt, Default: "1000", Importance: connector.Low,
+		Doc: "Size of the converted schemas cache"},
+}
+
+// srSerde is what the Confluent converters share: the registry, the subject name
+// strategy, and how a schema gets its id (register, latest version, or look up).
+type srSerde struct {
+	isKey        bool
+	registry     SchemaRegistry
+	autoRegister bool
+	useLatest    bool
+	strategy     string
+	timeout      time.Duration
+	cacheMax     int
+}
+
+// configure reads the shared keys from v and connects a cached registry client that sends
+// schemaType.
+func (c *srSerde) configure(v connector.Values, schemaType string) error {
+	c.isKey = v.String(ConverterTypeConfig) == TypeKey
+	c.autoRegister = v.Bool(AutoRegisterSchemasConfig)
+	c.useLatest = v.Bool(UseLatestVersionConfig)
+	if c.isKey {
+		c.strategy = v.String(KeySubjectNameStrategyConfig)
+	} else {
+		c.strategy = v.String(ValueSubjectNameStrategyCfg)
+	}
+	c.cacheMax = int(v.Int(AvroSchemasCacheConfig))
+	rc := RegistryConfig{URLs: v.List(SchemaRegistryURLConfig), SchemaType: schemaType}
+	if v.String(BasicAuthCredentialsSourceCfg) == avroBasicAuthUserInfo {
+		rc.User, rc.Password, _ = strings.Cut(v.Password(BasicAuthUserInfoConfig).Value(), ":")
+	}
+	reg, err := NewHTTPRegistry(rc)
+	if err != nil {
+		return &connector.ConfigError{Message: err.Error()}
+	}
+	c.registry = NewCachedRegistry(reg)
+	c.timeout = 30 * time.Second
+	return nil
+}
+
+func (c *srSerde) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), c.timeout)
+}
+
+// schemaID is the id the record's schema is written under.
+func (c *srSerde) schemaID(subject, schema string) (int32, error) {
+	ctx, cancel := c.ctx()
+	defer cancel()
+	switch {
+	case c.autoRegister:
+		return c.registry.Register(ctx, subject, schema)
+	case c.useLatest:
+		id, _, err := c.registry.Latest(ctx, subject)
+		return id, err
+	default:
+		return c.registry.Lookup(ctx, subject, schema)
+	}
+}
+
+// subject names the subject of a record under the configured strategy; recordName is the
+// schema's full record name ("" when it is not a record).
+func (c *srSerde) subject(topic, recordName string) (string, error) {
+	suffix := "-value"
+	cfgKey := ValueSubjectNameStrategyCfg
+	if c.isKey {
+		suffix, cfgKey = "-key", KeySubjectNameStrategyConfig
+	}
+	switch c.strategy {
+	case RecordNameStrategy, TopicRecordNameStrategy:
+		if recordName == "" {
+			return "", dataErr("In configuration %s = %s, the message %s must only be a record schema", cfgKey, c.strategy, strings.TrimPrefix(suffix, "-"))
+		}
+		if c.strategy == RecordNameStrategy {
+			return recordName, nil
+		}
+		return topic + "-" + recordName, nil
+	default:
+		return topic + suffix, nil
+	}
+}
+
+// withRegistry configures a converter from cfg with a placeholder URL when none is given,
+// then puts reg in place of the HTTP client (for tests and embedding).
+func withRegistry(cfg connector.Config, configure func(connector.Config) error, serde *srSerde, reg SchemaRegistry) error {
+	c2 := maps.Clone(cfg)
+	if c2 == nil {
+		c2 = connector.Config{}
+	}
+	if c2[SchemaRegistryURLConfig] == "" {
+		c2[SchemaRegistryURLConfig] = "http://unused"
+	}
+	if err := configure(c2); err != nil {
+		return err
+	}
+	serde.registry = reg
+	return nil
 }
