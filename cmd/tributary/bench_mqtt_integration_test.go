@@ -359,9 +359,7 @@ func (r *mqttBenchRunner) run(b *testing.B, sc mqttScenario) *mqttResult {
 			b.Fatalf("%s: warm-up publish: %v", sc.name, err)
 		}
 		// Another warm-up message after a second without one (QoS 0 may lose it).
-		for again := time.Now().Add(time.Second); !arr.warm() && time.Now().Before(again); {
-			time.Sleep(mqttBenchTick)
-		}
+		benchPoll(time.Now().Add(time.Second), arr.warm)
 	}
 	logMark := len(r.broker.log.String())
 	workerLogMark := len(r.worker.log.String())
@@ -379,7 +377,8 @@ func (r *mqttBenchRunner) run(b *testing.B, sc mqttScenario) *mqttResult {
 			b.Logf("perf record: %v", err)
 			perf = nil
 		} else {
-			time.Sleep(300 * time.Millisecond) // perf attaches
+			// perf has attached once it has created its output file.
+			benchPoll(time.Now().Add(5*time.Second), func() bool { _, err := os.Stat(perfFile); return err == nil })
 		}
 	}
 
@@ -853,7 +852,7 @@ func benchRun(publish func(ctx context.Context, i int, seq int64) error, k, n, r
 		for i := range n {
 			due := first.Add(time.Duration(i) * interval)
 			if d := time.Until(due); d > time.Millisecond {
-				time.Sleep(d)
+				time.Sleep(d) // the fixed publish rate is the load under test, not a synchronisation
 			}
 			if err := publish(ctx, 0, int64(i)); err != nil {
 				return first, time.Time{}, fmt.Errorf("publishing seq %d: %w", i, err)
@@ -942,7 +941,7 @@ func (s *benchKafkaSource) publish(ctx context.Context, _ int, seq int64) error 
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		time.Sleep(time.Millisecond)
+		s.p.Flush(1) // the local queue is full: wait for deliveries to free it
 	}
 }
 
@@ -1141,29 +1140,24 @@ func (w *benchWorkerProc) createConnector(b *testing.B, name string, cfg map[str
 	if err != nil || code != http.StatusCreated {
 		b.Fatalf("creating connector %s: %d %s %v", name, code, out, err)
 	}
-	deadline := time.Now().Add(mqttBenchSetup)
-	for {
-		code, out, err := w.do(http.MethodGet, "/connectors/"+url.PathEscape(name)+"/status", nil)
-		if err == nil && code == http.StatusOK {
-			var st struct {
-				Tasks []struct {
-					State string `json:"state"`
-					Trace string `json:"trace"`
-				} `json:"tasks"`
-			}
-			if json.Unmarshal(out, &st) == nil && len(st.Tasks) > 0 {
-				switch st.Tasks[0].State {
-				case "RUNNING":
-					return
-				case "FAILED":
-					b.Fatalf("connector %s: task failed: %s", name, st.Tasks[0].Trace)
-				}
-			}
+	running := benchPoll(time.Now().Add(mqttBenchSetup), func() bool {
+		code, out, err = w.do(http.MethodGet, "/connectors/"+url.PathEscape(name)+"/status", nil)
+		var st struct {
+			Tasks []struct {
+				State string `json:"state"`
+				Trace string `json:"trace"`
+			} `json:"tasks"`
 		}
-		if time.Now().After(deadline) {
-			b.Fatalf("connector %s: task not running within %s: %d %s %v", name, mqttBenchSetup, code, out, err)
+		if err != nil || code != http.StatusOK || json.Unmarshal(out, &st) != nil || len(st.Tasks) == 0 {
+			return false
 		}
-		time.Sleep(50 * time.Millisecond)
+		if st.Tasks[0].State == "FAILED" {
+			b.Fatalf("connector %s: task failed: %s", name, st.Tasks[0].Trace)
+		}
+		return st.Tasks[0].State == "RUNNING"
+	})
+	if !running {
+		b.Fatalf("connector %s: task not running within %s: %d %s %v", name, mqttBenchSetup, code, out, err)
 	}
 }
 
@@ -1177,17 +1171,26 @@ func (w *benchWorkerProc) deleteConnector(b *testing.B, name string) {
 		b.Logf("deleting connector %s: %d %s %v", name, code, out, err)
 		return
 	}
-	deadline := time.Now().Add(mqttBenchSetup)
-	for {
-		if code, _, err := w.do(http.MethodGet, path+"/status", nil); err == nil && code == http.StatusNotFound {
-			return
-		}
-		if time.Now().After(deadline) {
-			b.Logf("connector %s still there %s after its deletion", name, mqttBenchSetup)
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
+	gone := benchPoll(time.Now().Add(mqttBenchSetup), func() bool {
+		code, _, err := w.do(http.MethodGet, path+"/status", nil)
+		return err == nil && code == http.StatusNotFound
+	})
+	if !gone {
+		b.Logf("connector %s still there %s after its deletion", name, mqttBenchSetup)
 	}
+}
+
+// benchPoll checks cond every mqttBenchTick until it holds (true) or deadline passes (false).
+func benchPoll(deadline time.Time, cond func() bool) bool {
+	tick := time.NewTicker(mqttBenchTick)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		<-tick.C
+	}
+	return true
 }
 
 // status is a connector's status for a failure message.
