@@ -245,7 +245,7 @@ func (c *JSONConverter) writeValue(b *bytes.Buffer, s *connector.Schema, v any) 
 	}
 	var typ connector.Type
 	if s == nil {
-		typ = inferType(v)
+		typ = jvalues.InferType(v)
 		if typ == 0 {
 			return dataErr("Java class %s does not have corresponding schema type.", jvalues.JavaClass(v))
 		}
@@ -451,35 +451,4 @@ func writeBase64(b *bytes.Buffer, raw []byte) {
 	enc.Encode(buf, raw)
 	b.Write(buf)
 	b.WriteByte('"')
-}
-
-// inferType is ConnectSchema.schemaType(value.getClass()) for the Go types of the data model.
-func inferType(v any) connector.Type {
-	switch v.(type) {
-	case int8:
-		return connector.TypeInt8
-	case int16:
-		return connector.TypeInt16
-	case int32:
-		return connector.TypeInt32
-	case int64:
-		return connector.TypeInt64
-	case float32:
-		return connector.TypeFloat32
-	case float64:
-		return connector.TypeFloat64
-	case bool:
-		return connector.TypeBoolean
-	case string:
-		return connector.TypeString
-	case []byte:
-		return connector.TypeBytes
-	case []any:
-		return connector.TypeArray
-	case map[string]any, map[any]any:
-		return connector.TypeMap
-	case *connector.Struct:
-		return connector.TypeStruct
-	}
-	return 0
 }

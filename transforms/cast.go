@@ -343,37 +343,6 @@ func castClassOf(v any) string {
 	return "class " + jvalues.JavaClassName(v)
 }
 
-// castInferType is ConnectSchema.schemaType(value.getClass()) (0: unknown to Connect).
-func castInferType(v any) connector.Type {
-	switch v.(type) {
-	case int8:
-		return connector.TypeInt8
-	case int16:
-		return connector.TypeInt16
-	case int32:
-		return connector.TypeInt32
-	case int64:
-		return connector.TypeInt64
-	case float32:
-		return connector.TypeFloat32
-	case float64:
-		return connector.TypeFloat64
-	case bool:
-		return connector.TypeBoolean
-	case string:
-		return connector.TypeString
-	case []byte:
-		return connector.TypeBytes
-	case []any:
-		return connector.TypeArray
-	case map[string]any, map[any]any:
-		return connector.TypeMap
-	case *connector.Struct:
-		return connector.TypeStruct
-	}
-	return 0
-}
-
 // castValueToType is Cast.castValueToType.
 func castValueToType(schema *connector.Schema, value any, target connector.Type) (any, error) {
 	if value == nil {
@@ -381,7 +350,7 @@ func castValueToType(schema *connector.Schema, value any, target connector.Type)
 	}
 	var inferred connector.Type
 	if schema == nil {
-		inferred = castInferType(value)
+		inferred = jvalues.InferType(value)
 		if inferred == 0 {
 			return nil, connector.DataErrorf("Cast transformation was passed a value of type %s which is not supported by Connect's data API", castClassOf(value))
 		}

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // Flatten (org.apache.kafka.connect.transforms.Flatten$Key / $Value): flattens nested
@@ -88,7 +89,7 @@ func (f *flatten) flattenMap(m map[string]any, prefix string, out map[string]any
 			out[name] = nil
 			continue
 		}
-		switch t := castInferType(v); t {
+		switch t := jvalues.InferType(v); t {
 		case 0:
 			return connector.DataErrorf("Flatten transformation was passed a value of type %s which is not supported by Connect's data API", castClassOf(v))
 		case connector.TypeMap:

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // RouteByField (io.tributary.transforms.RouteByField$Value, $Key) sets the record's Kafka
@@ -99,33 +100,11 @@ func (t *routeByField) fieldText(v any) (string, bool) {
 	case int8, int16, int32, int64:
 		return fmt.Sprint(x), true
 	case float32:
-		return javaFloatText(float64(x), 32), true
+		return jvalues.FloatString(x), true
 	case float64:
-		return javaFloatText(x, 64), true
+		return jvalues.DoubleString(x), true
 	}
 	return "", false
-}
-
-// javaFloatText prints a float as Java's Double.toString/Float.toString do for the usual
-// magnitudes: at least one decimal ("21.0"), scientific notation below 10^-3 and from 10^7.
-func javaFloatText(f float64, bits int) string {
-	abs := f
-	if abs < 0 {
-		abs = -abs
-	}
-	if abs != 0 && (abs < 1e-3 || abs >= 1e7) {
-		s := strconv.FormatFloat(f, 'E', -1, bits)
-		mant, exp, _ := strings.Cut(s, "E")
-		if !strings.Contains(mant, ".") {
-			mant += ".0"
-		}
-		return mant + "E" + strings.TrimLeft(strings.TrimPrefix(exp, "+"), "0")
-	}
-	s := strconv.FormatFloat(f, 'f', -1, bits)
-	if !strings.ContainsAny(s, ".NI") {
-		s += ".0"
-	}
-	return s
 }
 
 // sanitizeKafkaTopic makes a Kafka topic name as the MQTT connector does: '/' becomes '.',

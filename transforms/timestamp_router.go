@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // TimestampRouter (org.apache.kafka.connect.transforms.TimestampRouter) updates the
@@ -122,9 +123,9 @@ func javaObjectString(v any) string {
 		_, _ = h.Write(x)
 		return fmt.Sprintf("[B@%x", h.Sum32())
 	case float32:
-		return javaFloatText(float64(x), 32)
+		return jvalues.FloatString(x)
 	case float64:
-		return javaFloatText(x, 64)
+		return jvalues.DoubleString(x)
 	case time.Time:
 		return x.UTC().Format("Mon Jan 02 15:04:05 UTC 2006")
 	case *connector.Struct:

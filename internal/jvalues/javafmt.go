@@ -400,3 +400,34 @@ func keyLess(a, b any) bool {
 	}
 	return sa < sb
 }
+
+// InferType is ConnectSchema.schemaType(value.getClass()) for the Go types of the data model.
+func InferType(v any) connector.Type {
+	switch v.(type) {
+	case int8:
+		return connector.TypeInt8
+	case int16:
+		return connector.TypeInt16
+	case int32:
+		return connector.TypeInt32
+	case int64:
+		return connector.TypeInt64
+	case float32:
+		return connector.TypeFloat32
+	case float64:
+		return connector.TypeFloat64
+	case bool:
+		return connector.TypeBoolean
+	case string:
+		return connector.TypeString
+	case []byte:
+		return connector.TypeBytes
+	case []any:
+		return connector.TypeArray
+	case map[string]any, map[any]any:
+		return connector.TypeMap
+	case *connector.Struct:
+		return connector.TypeStruct
+	}
+	return 0
+}
