@@ -126,6 +126,23 @@ type Transformation interface {
 	Apply(r *Record) (*Record, error)
 }
 
+// MultiTransformation is optional for transformations: one record in, any number out
+// (for example one record per Sparkplug metric). The runtime calls ApplyMulti instead of
+// Apply, and the later stages of the chain apply to each output record in order. An empty
+// result drops the record. Every output keeps the input's source partition and offset: the
+// source record counts as done (committed, acknowledged upstream) only once Kafka has
+// acknowledged all of them.
+type MultiTransformation interface {
+	Transformation
+	ApplyMulti(r *Record) ([]*Record, error)
+}
+
+// Closer is optional for transformations, predicates and converters that hold resources
+// (Transformation.close in Kafka): the runtime calls Close once when the task stops.
+type Closer interface {
+	Close() error
+}
+
 // Predicate decides whether a transformation applies to a record.
 type Predicate interface {
 	Configurable
