@@ -99,24 +99,25 @@ func parseErrorHandling(vals connector.Values, cfg connector.Config) (errorHandl
 
 // withRetries runs op, retrying retriable failures with doubling delays (from 300 ms, as
 // Kafka, up to errors.retry.delay.max.ms) until errors.retry.timeout.
-func (eh errorHandling) withRetries(ctx context.Context, op func() (*kafka.Message, error)) (*kafka.Message, error) {
-	msg, err := op()
+func withRetries[T any](ctx context.Context, eh errorHandling, op func() (T, error)) (T, error) {
+	out, err := op()
 	if err == nil || eh.retryTimeout == 0 || !connector.IsRetriable(err) {
-		return msg, err
+		return out, err
 	}
+	var zero T
 	deadline := time.Now().Add(eh.retryTimeout)
 	delay := 300 * time.Millisecond
 	for {
 		if eh.retryTimeout > 0 && time.Now().Add(delay).After(deadline) {
-			return nil, err
+			return zero, err
 		}
 		select {
 		case <-time.After(delay):
 		case <-ctx.Done():
-			return nil, err
+			return zero, err
 		}
-		if msg, err = op(); err == nil || !connector.IsRetriable(err) {
-			return msg, err
+		if out, err = op(); err == nil || !connector.IsRetriable(err) {
+			return out, err
 		}
 		delay = min(2*delay, max(eh.retryMaxDelay, time.Millisecond))
 	}

@@ -74,12 +74,17 @@ type sourceTask struct {
 	cancelled   atomic.Bool           // hard-stopped: late callbacks are ignored
 	logsDone    sync.WaitGroup
 	committer   connector.RecordCommitter // the task, if it wants CommitRecord calls
+	msgBuf      []*kafka.Message          // owned by the poll goroutine (toMessages)
+	recBuf      []*connector.Record       // owned by the poll goroutine (toMessages)
 }
 
 type inFlight struct {
 	rec *connector.Record
 	sub *submittedRecord
 	dlq bool // the dead-letter record of rec, which failed
+	// parts counts the messages of rec still unacknowledged when a MultiTransformation
+	// split it (nil: rec is this one message).
+	parts *atomic.Int32
 }
 
 // errToleranceExceeded prefixes record errors that fail a task (errors.tolerance=none).
@@ -100,6 +105,7 @@ func newSourceTask(cfg sourceTaskConfig) *sourceTask {
 // code is recovered here and fails the task, never the worker.
 func (t *sourceTask) run(stopCtx, killCtx context.Context) {
 	err := t.runCatching(stopCtx, killCtx)
+	t.closePlugins()
 	switch {
 	case t.cancelled.Load():
 		// a cancelled task writes no status (Kafka's behaviour)
@@ -189,6 +195,14 @@ func (t *sourceTask) runCatching(stopCtx, killCtx context.Context) (err error) {
 		return fmt.Errorf("stopping task %s: %w", t.id, stopErr)
 	}
 	return nil
+}
+
+// closePlugins closes the transformations, predicates and converters that hold resources.
+func (t *sourceTask) closePlugins() {
+	t.chain.close(t.log)
+	closePlugin(t.log, t.keyConv)
+	closePlugin(t.log, t.valueConv)
+	closePlugin(t.log, t.hdrConv)
 }
 
 func (t *sourceTask) callStart(ctx context.Context, tc connector.TaskContext) (err error) {
@@ -325,11 +339,13 @@ func (t *sourceTask) pollLoop(stopCtx, killCtx context.Context) error {
 
 // send transforms, converts and produces one record. A record that fails a stage fails the
 // task (errors.tolerance=none), or is skipped (all); with a dead-letter topic, its original
-// bytes go there instead and the record counts as done once that write is acknowledged.
+// bytes go there instead and the record counts as done once that write is acknowledged. A
+// record that a MultiTransformation split is done once Kafka acknowledged all its parts.
 func (t *sourceTask) send(ctx context.Context, orig *connector.Record) error {
 	sub := t.submitted.submit(orig.SourcePartition, orig.SourceOffset)
-	msg, err := t.errors.withRetries(ctx, func() (*kafka.Message, error) { return t.toMessage(orig) })
+	msgs, err := withRetries(ctx, t.errors, func() ([]*kafka.Message, error) { return t.toMessages(orig) })
 	if err != nil {
+		msgs = nil
 		if t.errors.tolerance != "all" {
 			t.submitted.forget(sub) // never sent: not in flight (Java submits only after conversion)
 			return fmt.Errorf("%w: %w", errToleranceExceeded, err)
@@ -342,25 +358,35 @@ func (t *sourceTask) send(ctx context.Context, orig *connector.Record) error {
 			t.log.Warn("skipping a record that failed in the transformation chain or a converter", args...)
 		}
 		if t.errors.dlqTopic != "" {
-			msg = t.dlqMessage(orig, err)
+			msg := t.dlqMessage(orig, err)
 			msg.Opaque = &inFlight{rec: orig, sub: sub, dlq: true}
 			return t.produce(ctx, msg)
 		}
 	}
-	if msg == nil {
+	if len(msgs) == 0 {
 		// Dropped or tolerated: the record is done; its offset is not committed (Kafka's
 		// non-EOS behaviour) but neither does it block later ones.
 		t.submitted.forget(sub)
 		t.commitRecord(orig, nil)
 		return nil
 	}
-	msg.Opaque = &inFlight{rec: orig, sub: sub}
-	if t.creator != nil {
-		if err := t.creator.ensure(ctx, *msg.TopicPartition.Topic); err != nil {
+	var parts *atomic.Int32
+	if len(msgs) > 1 {
+		parts = new(atomic.Int32)
+		parts.Store(int32(len(msgs)))
+	}
+	for _, msg := range msgs {
+		msg.Opaque = &inFlight{rec: orig, sub: sub, parts: parts}
+		if t.creator != nil {
+			if err := t.creator.ensure(ctx, *msg.TopicPartition.Topic); err != nil {
+				return err
+			}
+		}
+		if err := t.produce(ctx, msg); err != nil {
 			return err
 		}
 	}
-	return t.produce(ctx, msg)
+	return nil
 }
 
 // produce hands msg to the producer, waiting while its local queue is full.
@@ -383,12 +409,41 @@ func (t *sourceTask) produce(ctx context.Context, msg *kafka.Message) error {
 	}
 }
 
-// toMessage applies the chain and the converters. nil, nil means the chain dropped it.
-func (t *sourceTask) toMessage(orig *connector.Record) (*kafka.Message, error) {
-	r, err := t.chain.apply(orig)
-	if err != nil || r == nil {
+// toMessages applies the chain and the converters: no message when the chain dropped the
+// record, several when a MultiTransformation split it. The slice is reused by the next call.
+func (t *sourceTask) toMessages(orig *connector.Record) ([]*kafka.Message, error) {
+	msgs := t.msgBuf[:0]
+	defer func() { t.msgBuf = msgs[:0] }()
+	if !t.chain.multi {
+		r, err := t.chain.apply(orig)
+		if err != nil || r == nil {
+			return nil, err
+		}
+		msg, err := t.toMessage(r)
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, msg)
+		return msgs, nil
+	}
+	recs, err := t.chain.applyAll(orig, t.recBuf[:0])
+	t.recBuf = recs[:0]
+	if err != nil {
 		return nil, err
 	}
+	for _, r := range recs {
+		msg, err := t.toMessage(r)
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, msg)
+	}
+	clear(recs)
+	return msgs, nil
+}
+
+// toMessage converts one transformed record.
+func (t *sourceTask) toMessage(r *connector.Record) (*kafka.Message, error) {
 	var headers []kafka.Header
 	for _, h := range r.Headers {
 		b, err := t.hdrConv.FromConnectHeader(r.Topic, h.Key, h.Schema, h.Value)
@@ -465,8 +520,10 @@ func (t *sourceTask) deliveryLoop(ctx context.Context) {
 				}
 				if t.errors.tolerance == "all" {
 					t.log.Warn("producer failed to send a record; tolerated", "topic", *m.TopicPartition.Topic, "error", m.TopicPartition.Error)
-					t.submitted.ack(inf.sub)
-					t.commitRecord(inf.rec, nil)
+					if inf.parts == nil || inf.parts.Add(-1) == 0 {
+						t.submitted.ack(inf.sub)
+						t.commitRecord(inf.rec, nil)
+					}
 					continue
 				}
 				err := m.TopicPartition.Error
@@ -480,18 +537,21 @@ func (t *sourceTask) deliveryLoop(ctx context.Context) {
 				continue
 			}
 			topic := *m.TopicPartition.Topic
+			if !t.topicsSeen[topic] {
+				t.topicsSeen[topic] = true
+				t.status.OnTopicUsed(t.id, topic)
+			}
+			if t.metrics != nil {
+				t.metrics.RecordWrite(1)
+			}
+			if inf.parts != nil && inf.parts.Add(-1) > 0 {
+				continue // more parts of this source record are in flight
+			}
 			if t.committer != nil {
 				// Delivery reports carry no timestamp (confluent-kafka-go): Timestamp stays zero.
 				t.commitRecord(inf.rec, &connector.RecordMetadata{Topic: topic, Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset)})
 			}
 			t.submitted.ack(inf.sub)
-			if t.metrics != nil {
-				t.metrics.RecordWrite(1)
-			}
-			if !t.topicsSeen[topic] {
-				t.topicsSeen[topic] = true
-				t.status.OnTopicUsed(t.id, topic)
-			}
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/go-hclog"
+
 	"github.com/tributary-connect/tributary/connector"
 )
 
@@ -20,6 +22,7 @@ type transformStage struct {
 // and ends the chain (Kafka's TransformationChain).
 type transformChain struct {
 	stages []transformStage
+	multi  bool // a stage is a connector.MultiTransformation: use applyAll
 }
 
 // withPrefix returns the keys of cfg under prefix, with the prefix stripped.
@@ -54,16 +57,26 @@ func (p *Plugins) buildChain(cfg connector.Config) (*transformChain, error) {
 		delete(tcfg, "predicate")
 		delete(tcfg, "negate")
 		if err := stage.transform.Configure(tcfg); err != nil {
+			closePlugin(nil, stage.transform)
+			chain.close(nil)
 			return nil, fmt.Errorf("configuring transformation %s: %w", alias, err)
+		}
+		if _, ok := stage.transform.(connector.MultiTransformation); ok {
+			chain.multi = true
 		}
 		if predAlias != "" {
 			pcfg := withPrefix(cfg, "predicates."+predAlias+".")
 			ppl, err := p.Lookup(pcfg["type"], KindPredicate)
 			if err != nil {
+				closePlugin(nil, stage.transform)
+				chain.close(nil)
 				return nil, fmt.Errorf("predicate %s of transformation %s: %w", predAlias, alias, err)
 			}
 			stage.predicate = ppl.NewPredicate()
 			if err := stage.predicate.Configure(pcfg); err != nil {
+				closePlugin(nil, stage.transform)
+				closePlugin(nil, stage.predicate)
+				chain.close(nil)
 				return nil, fmt.Errorf("configuring predicate %s: %w", predAlias, err)
 			}
 			stage.negate = negate
@@ -73,17 +86,16 @@ func (p *Plugins) buildChain(cfg connector.Config) (*transformChain, error) {
 	return chain, nil
 }
 
-// apply runs the chain. A nil record means a stage dropped it. The error names the stage.
+// apply runs a chain without MultiTransformation stages (see applyAll). A nil record means
+// a stage dropped it. The error names the stage.
 func (c *transformChain) apply(r *connector.Record) (*connector.Record, error) {
-	for _, s := range c.stages {
-		if s.predicate != nil {
-			ok, err := s.predicate.Test(r)
+	for i := range c.stages {
+		s := &c.stages[i]
+		if skip, err := s.skips(r); err != nil || skip {
 			if err != nil {
-				return nil, &stageError{stage: StageTransformation, class: s.class, err: fmt.Errorf("predicate of transformation %s: %w", s.alias, err)}
+				return nil, err
 			}
-			if ok == s.negate {
-				continue
-			}
+			continue
 		}
 		out, err := s.transform.Apply(r)
 		if err != nil {
@@ -95,4 +107,87 @@ func (c *transformChain) apply(r *connector.Record) (*connector.Record, error) {
 		r = out
 	}
 	return r, nil
+}
+
+// skips reports whether the stage's predicate says not to apply it to r.
+func (s *transformStage) skips(r *connector.Record) (bool, error) {
+	if s.predicate == nil {
+		return false, nil
+	}
+	ok, err := s.predicate.Test(r)
+	if err != nil {
+		return false, &stageError{stage: StageTransformation, class: s.class, err: fmt.Errorf("predicate of transformation %s: %w", s.alias, err)}
+	}
+	return ok == s.negate, nil
+}
+
+// applyAll runs the chain on r and appends its results to out: none when a stage dropped
+// the record, several when a MultiTransformation split it; the stages after a split apply
+// to each of its records in order.
+func (c *transformChain) applyAll(r *connector.Record, out []*connector.Record) ([]*connector.Record, error) {
+	return c.applyFrom(0, r, out)
+}
+
+func (c *transformChain) applyFrom(i int, r *connector.Record, out []*connector.Record) ([]*connector.Record, error) {
+	for ; i < len(c.stages); i++ {
+		s := &c.stages[i]
+		if skip, err := s.skips(r); err != nil || skip {
+			if err != nil {
+				return out, err
+			}
+			continue
+		}
+		if m, ok := s.transform.(connector.MultiTransformation); ok {
+			recs, err := m.ApplyMulti(r)
+			if err != nil {
+				return out, &stageError{stage: StageTransformation, class: s.class, err: fmt.Errorf("transformation %s: %w", s.alias, err)}
+			}
+			for _, rec := range recs {
+				if rec == nil {
+					continue
+				}
+				if out, err = c.applyFrom(i+1, rec, out); err != nil {
+					return out, err
+				}
+			}
+			return out, nil
+		}
+		next, err := s.transform.Apply(r)
+		if err != nil {
+			return out, &stageError{stage: StageTransformation, class: s.class, err: fmt.Errorf("transformation %s: %w", s.alias, err)}
+		}
+		if next == nil {
+			return out, nil
+		}
+		r = next
+	}
+	return append(out, r), nil
+}
+
+// close closes the stages' transformations and predicates that hold resources.
+func (c *transformChain) close(log hclog.Logger) {
+	for _, s := range c.stages {
+		closePlugin(log, s.transform)
+		if s.predicate != nil {
+			closePlugin(log, s.predicate)
+		}
+	}
+}
+
+// closePlugin calls Close on a plugin that implements connector.Closer, at teardown, when
+// nobody is left to return an error to: a failure or a panic there is logged (log may be nil
+// when the plugin never ran) and never crashes the worker.
+func closePlugin(log hclog.Logger, p any) {
+	c, ok := p.(connector.Closer)
+	if !ok {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil && log != nil {
+			log.Warn("plugin Close panicked", "plugin", fmt.Sprintf("%T", p), "panic", r)
+		}
+	}()
+	if err := c.Close(); err != nil && log != nil {
+		log.Warn("plugin Close failed", "plugin", fmt.Sprintf("%T", p), "error", err)
+	}
 }

@@ -325,15 +325,28 @@ func (w *Worker) buildTask(id TaskID, connCfg, taskCfg connector.Config, target 
 	if err != nil {
 		return nil, nil, err
 	}
-	keyConv, err := w.converter(connCfg, KeyKeyConverter, "key")
+	var keyConv, valueConv connector.Converter
+	var hdrConv connector.HeaderConverter
+	built := false
+	defer func() {
+		if !built { // the task never runs: close what was made
+			chain.close(w.log)
+			for _, p := range []any{keyConv, valueConv, hdrConv} {
+				if p != nil {
+					closePlugin(w.log, p)
+				}
+			}
+		}
+	}()
+	keyConv, err = w.converter(connCfg, KeyKeyConverter, "key")
 	if err != nil {
 		return nil, nil, err
 	}
-	valueConv, err := w.converter(connCfg, KeyValueConverter, "value")
+	valueConv, err = w.converter(connCfg, KeyValueConverter, "value")
 	if err != nil {
 		return nil, nil, err
 	}
-	hdrConv, err := w.headerConverter(connCfg)
+	hdrConv, err = w.headerConverter(connCfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -369,6 +382,7 @@ func (w *Worker) buildTask(id TaskID, connCfg, taskCfg connector.Config, target 
 		log:           w.log.Named("task").With("connector", id.Connector, "task", id.Task),
 		targetState:   holder.get, stateChanged: holder.changed,
 	})
+	built = true
 	return runner, holder, nil
 }
 
