@@ -1,18 +1,18 @@
 package converters
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/riferrei/srclient"
 
 	"github.com/tributary-connect/tributary/connector"
 )
@@ -51,32 +51,51 @@ func (e *RegistryError) Incompatible() bool {
 // NotFound reports a 40401/40403 answer.
 func (e *RegistryError) NotFound() bool { return e.Code == 40401 || e.Code == 40403 }
 
-// RegistryConfig configures the HTTP registry client.
+// RegistryConfig configures the registry client.
 type RegistryConfig struct {
 	URLs     []string
 	User     string // basic auth, with Password, when User != ""
 	Password string
 	Timeout  time.Duration // per request; 0 means 30 s
-	// SchemaType is sent with registrations and lookups: "AVRO" (the default) or "JSON".
+	// SchemaType is sent with registrations and lookups: "AVRO" (the default), "JSON" or
+	// "PROTOBUF".
 	SchemaType string
 }
 
-// httpRegistry is a plain net/http client of the registry. It tries the URLs in order
-// until one answers (any HTTP answer counts; only transport failures move on).
-type httpRegistry struct {
+// srRegistry is the SchemaRegistry over github.com/riferrei/srclient (reference §8.4): one
+// srclient per URL, tried in order until one answers (only transport failures move on to the
+// next). Working around srclient's limits:
+//   - it takes no context: each client gets its own http.Client with an explicit Timeout, and
+//     ctx is checked before each call (a request in flight cannot be cancelled);
+//   - it exposes error_code and message but not the HTTP status: the status is derived from
+//     Confluent's codes (40901 → 409), and a non-JSON error body arrives as the status line;
+//   - its "latest" cache lasts until ResetCache, which is what the Java serializer does with
+//     its default latest.cache.ttl.sec=-1;
+//   - it rewrites newlines in Avro and JSON schemas to spaces: the converters register compact
+//     JSON, which has none.
+type srRegistry struct {
+	clients    []*srclient.SchemaRegistryClient
 	urls       []string
-	user       string
-	password   string
-	schemaType string
-	client     *http.Client
+	schemaType srclient.SchemaType
 }
 
-// NewHTTPRegistry returns a registry client over HTTP, with no caching (see
-// NewCachedRegistry).
-func NewHTTPRegistry(c RegistryConfig) (SchemaRegistry, error) {
-	r := &httpRegistry{user: c.User, password: c.Password, schemaType: c.SchemaType}
-	if r.schemaType == "" {
-		r.schemaType = "AVRO"
+// NewRegistryClient returns a registry client over srclient, with srclient's own id and
+// latest-version caches but no (subject, schema) cache (see NewCachedRegistry).
+func NewRegistryClient(c RegistryConfig) (SchemaRegistry, error) {
+	r := &srRegistry{}
+	switch strings.ToUpper(c.SchemaType) {
+	case "", "AVRO":
+		r.schemaType = srclient.Avro
+	case "JSON":
+		r.schemaType = srclient.Json
+	case "PROTOBUF":
+		r.schemaType = srclient.Protobuf
+	default:
+		return nil, fmt.Errorf("unknown schema type %q", c.SchemaType)
+	}
+	t := c.Timeout
+	if t <= 0 {
+		t = 30 * time.Second
 	}
 	for _, u := range c.URLs {
 		u = strings.TrimSpace(u)
@@ -87,77 +106,51 @@ func NewHTTPRegistry(c RegistryConfig) (SchemaRegistry, error) {
 		if err != nil || pu.Scheme == "" || pu.Host == "" {
 			return nil, fmt.Errorf("invalid schema registry url %q", u)
 		}
-		if pu.User != nil && r.user == "" { // basic.auth.credentials.source=URL
-			r.user = pu.User.Username()
-			r.password, _ = pu.User.Password()
+		user, password := c.User, c.Password
+		if pu.User != nil { // basic.auth.credentials.source=URL
+			if user == "" {
+				user = pu.User.Username()
+				password, _ = pu.User.Password()
+			}
 			pu.User = nil
 		}
-		r.urls = append(r.urls, strings.TrimRight(pu.String(), "/"))
+		base := strings.TrimRight(pu.String(), "/")
+		client := srclient.NewSchemaRegistryClient(base, srclient.WithClient(&http.Client{Timeout: t}))
+		if user != "" {
+			client.SetCredentials(user, password)
+		}
+		r.clients = append(r.clients, client)
+		r.urls = append(r.urls, base)
 	}
-	if len(r.urls) == 0 {
+	if len(r.clients) == 0 {
 		return nil, errors.New("no schema registry url given")
 	}
-	t := c.Timeout
-	if t <= 0 {
-		t = 30 * time.Second
-	}
-	r.client = &http.Client{Timeout: t}
 	return r, nil
 }
 
-const registryContentType = "application/vnd.schemaregistry.v1+json"
-
-func (r *httpRegistry) do(ctx context.Context, method, path string, body, out any) error {
-	var payload []byte
-	if body != nil {
-		var err error
-		if payload, err = json.Marshal(body); err != nil {
-			return err
-		}
-	}
+// call runs op against each URL in turn until one answers, and maps srclient's errors.
+func (r *srRegistry) call(ctx context.Context, op func(*srclient.SchemaRegistryClient) error) error {
 	var lastErr error
-	for _, base := range r.urls {
-		req, err := http.NewRequestWithContext(ctx, method, base+path, bytes.NewReader(payload))
-		if err != nil {
+	for _, c := range r.clients {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
-		req.Header.Set("Accept", registryContentType+", application/json")
-		if body != nil {
-			req.Header.Set("Content-Type", registryContentType)
+		err := op(c)
+		if err == nil {
+			return nil
 		}
-		if r.user != "" {
-			req.SetBasicAuth(r.user, r.password)
+		var se srclient.Error
+		if errors.As(err, &se) {
+			return &RegistryError{Status: statusOfCode(se.Code), Code: se.Code, Message: se.Message}
 		}
-		resp, err := r.client.Do(req)
-		if err != nil {
-			lastErr = err
-			continue
-		}
-		data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-		_ = resp.Body.Close()
-		if err != nil {
-			lastErr = err
-			continue
-		}
-		if resp.StatusCode/100 != 2 {
-			re := &RegistryError{Status: resp.StatusCode}
-			var eb struct {
-				Code    int    `json:"error_code"`
-				Message string `json:"message"`
-			}
-			if json.Unmarshal(data, &eb) == nil && (eb.Code != 0 || eb.Message != "") {
-				re.Code, re.Message = eb.Code, eb.Message
-			} else {
-				re.Code, re.Message = resp.StatusCode, strings.TrimSpace(resp.Status+" "+string(data))
-			}
+		if re := statusLineError(err); re != nil {
 			return re
 		}
-		if out != nil {
-			if err := json.Unmarshal(data, out); err != nil {
-				return fmt.Errorf("schema registry %s %s: bad answer: %w", method, path, err)
-			}
+		var ue *url.Error
+		if !errors.As(err, &ue) {
+			return fmt.Errorf("schema registry %s: %w", c.GetSchemaRegistryURL(), err) // a bad answer
 		}
-		return nil
+		lastErr = err
 	}
 	if ctx.Err() == nil {
 		// A registry that cannot be reached is worth retrying (Java: RetriableException on timeouts).
@@ -166,42 +159,73 @@ func (r *httpRegistry) do(ctx context.Context, method, path string, body, out an
 	return lastErr
 }
 
-type schemaBody struct {
-	Schema     string `json:"schema"`
-	SchemaType string `json:"schemaType,omitempty"`
+// statusOfCode is the HTTP status behind a Confluent error_code (40403 → 404, 409 → 409).
+func statusOfCode(code int) int {
+	for code >= 1000 {
+		code /= 10
+	}
+	return code
 }
 
-func (r *httpRegistry) Register(ctx context.Context, subject, schema string) (int32, error) {
-	var out struct {
-		ID int32 `json:"id"`
+// statusLineError recognises srclient's error for a non-2xx answer whose body is not JSON:
+// the bare status line, such as "503 Service Unavailable".
+func statusLineError(err error) *RegistryError {
+	msg := err.Error()
+	num, _, _ := strings.Cut(msg, " ")
+	status, convErr := strconv.Atoi(num)
+	if convErr != nil || len(num) != 3 || status < 300 || status > 599 {
+		return nil
 	}
-	err := r.do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(subject)+"/versions", schemaBody{Schema: schema, SchemaType: r.schemaType}, &out)
-	return out.ID, err
+	return &RegistryError{Status: status, Code: status, Message: msg}
 }
 
-func (r *httpRegistry) Lookup(ctx context.Context, subject, schema string) (int32, error) {
-	var out struct {
-		ID int32 `json:"id"`
-	}
-	err := r.do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(subject), schemaBody{Schema: schema, SchemaType: r.schemaType}, &out)
-	return out.ID, err
+func (r *srRegistry) Register(ctx context.Context, subject, schema string) (int32, error) {
+	var id int
+	err := r.call(ctx, func(c *srclient.SchemaRegistryClient) error {
+		s, err := c.CreateSchema(subject, schema, r.schemaType)
+		if err == nil {
+			id = s.ID()
+		}
+		return err
+	})
+	return int32(id), err
 }
 
-func (r *httpRegistry) Latest(ctx context.Context, subject string) (int32, string, error) {
-	var out struct {
-		ID     int32  `json:"id"`
-		Schema string `json:"schema"`
-	}
-	err := r.do(ctx, http.MethodGet, "/subjects/"+url.PathEscape(subject)+"/versions/latest", nil, &out)
-	return out.ID, out.Schema, err
+func (r *srRegistry) Lookup(ctx context.Context, subject, schema string) (int32, error) {
+	var id int
+	err := r.call(ctx, func(c *srclient.SchemaRegistryClient) error {
+		s, err := c.LookupSchema(subject, schema, r.schemaType)
+		if err == nil {
+			id = s.ID()
+		}
+		return err
+	})
+	return int32(id), err
 }
 
-func (r *httpRegistry) SchemaByID(ctx context.Context, id int32) (string, error) {
-	var out struct {
-		Schema string `json:"schema"`
-	}
-	err := r.do(ctx, http.MethodGet, fmt.Sprintf("/schemas/ids/%d", id), nil, &out)
-	return out.Schema, err
+func (r *srRegistry) Latest(ctx context.Context, subject string) (int32, string, error) {
+	var id int
+	var schema string
+	err := r.call(ctx, func(c *srclient.SchemaRegistryClient) error {
+		s, err := c.GetLatestSchema(subject)
+		if err == nil {
+			id, schema = s.ID(), s.Schema()
+		}
+		return err
+	})
+	return int32(id), schema, err
+}
+
+func (r *srRegistry) SchemaByID(ctx context.Context, id int32) (string, error) {
+	var schema string
+	err := r.call(ctx, func(c *srclient.SchemaRegistryClient) error {
+		s, err := c.GetSchema(int(id))
+		if err == nil {
+			schema = s.Schema()
+		}
+		return err
+	})
+	return schema, err
 }
 
 // cachedRegistry caches Register and Lookup per (subject, schema) and SchemaByID per id,
@@ -329,7 +353,7 @@ func (c *srSerde) configure(v connector.Values, schemaType string) error {
 	if v.String(BasicAuthCredentialsSourceCfg) == avroBasicAuthUserInfo {
 		rc.User, rc.Password, _ = strings.Cut(v.Password(BasicAuthUserInfoConfig).Value(), ":")
 	}
-	reg, err := NewHTTPRegistry(rc)
+	reg, err := NewRegistryClient(rc)
 	if err != nil {
 		return &connector.ConfigError{Message: err.Error()}
 	}

@@ -44,7 +44,7 @@ func (f *fakeRegistry) count(key string) int {
 }
 
 func writeErr(w http.ResponseWriter, status, code int, msg string) {
-	w.Header().Set("Content-Type", registryContentType)
+	w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"error_code": code, "message": msg})
 }
@@ -69,7 +69,7 @@ func (f *fakeRegistry) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	ok := func(v any) {
-		w.Header().Set("Content-Type", registryContentType)
+		w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
 		_ = json.NewEncoder(w).Encode(v)
 	}
 	switch {
@@ -138,9 +138,9 @@ func (f *fakeRegistry) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func TestHTTPRegistryBasics(t *testing.T) {
+func TestRegistryClientBasics(t *testing.T) {
 	f := newFakeRegistry(t)
-	reg, err := NewHTTPRegistry(RegistryConfig{URLs: []string{f.URL}})
+	reg, err := NewRegistryClient(RegistryConfig{URLs: []string{f.URL}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,8 +149,8 @@ func TestHTTPRegistryBasics(t *testing.T) {
 	if err != nil || id != 1 {
 		t.Fatalf("Register = %d, %v", id, err)
 	}
-	if got := f.bodies["POST /subjects/t-value/versions"][0]["schemaType"]; got != "AVRO" {
-		t.Errorf("schemaType = %v", got)
+	if got, sent := f.bodies["POST /subjects/t-value/versions"][0]["schemaType"]; sent {
+		t.Errorf("schemaType = %v: srclient leaves it out for AVRO, which registries read as AVRO", got)
 	}
 	if id2, err := reg.Register(ctx, "u-value", `"string"`); err != nil || id2 != 1 {
 		t.Errorf("same schema in another subject = %d, %v", id2, err)
@@ -178,45 +178,45 @@ func TestHTTPRegistryBasics(t *testing.T) {
 	}
 }
 
-func TestHTTPRegistryFailoverAndErrors(t *testing.T) {
+func TestRegistryClientFailoverAndErrors(t *testing.T) {
 	f := newFakeRegistry(t)
 	dead := httptest.NewServer(http.NotFoundHandler())
 	deadURL := dead.URL
 	dead.Close()
-	reg, err := NewHTTPRegistry(RegistryConfig{URLs: []string{deadURL, f.URL}})
+	reg, err := NewRegistryClient(RegistryConfig{URLs: []string{deadURL, f.URL}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := reg.Register(context.Background(), "s", `"long"`); err != nil {
 		t.Fatalf("second URL not used: %v", err)
 	}
-	only, _ := NewHTTPRegistry(RegistryConfig{URLs: []string{deadURL}})
+	only, _ := NewRegistryClient(RegistryConfig{URLs: []string{deadURL}})
 	_, err = only.Register(context.Background(), "s", `"long"`)
 	if err == nil || !connector.IsRetriable(err) {
 		t.Errorf("unreachable registry: %v (retriable %v)", err, connector.IsRetriable(err))
 	}
-	if _, err := NewHTTPRegistry(RegistryConfig{URLs: []string{" "}}); err == nil {
+	if _, err := NewRegistryClient(RegistryConfig{URLs: []string{" "}}); err == nil {
 		t.Error("no URL accepted")
 	}
-	if _, err := NewHTTPRegistry(RegistryConfig{URLs: []string{"not a url"}}); err == nil {
+	if _, err := NewRegistryClient(RegistryConfig{URLs: []string{"not a url"}}); err == nil {
 		t.Error("bad URL accepted")
 	}
 }
 
-func TestHTTPRegistryBasicAuth(t *testing.T) {
+func TestRegistryClientBasicAuth(t *testing.T) {
 	f := newFakeRegistry(t)
 	f.auth = "Basic dXNlcjpwYXNz" // user:pass
 	u, _ := url.Parse(f.URL)
 	u.User = url.UserPassword("user", "pass")
-	reg, _ := NewHTTPRegistry(RegistryConfig{URLs: []string{u.String()}})
+	reg, _ := NewRegistryClient(RegistryConfig{URLs: []string{u.String()}})
 	if _, err := reg.Register(context.Background(), "s", `"int"`); err != nil {
 		t.Errorf("URL credentials: %v", err)
 	}
-	reg, _ = NewHTTPRegistry(RegistryConfig{URLs: []string{f.URL}, User: "user", Password: "pass"})
+	reg, _ = NewRegistryClient(RegistryConfig{URLs: []string{f.URL}, User: "user", Password: "pass"})
 	if _, err := reg.Register(context.Background(), "s", `"int"`); err != nil {
 		t.Errorf("user info: %v", err)
 	}
-	reg, _ = NewHTTPRegistry(RegistryConfig{URLs: []string{f.URL}})
+	reg, _ = NewRegistryClient(RegistryConfig{URLs: []string{f.URL}})
 	_, err := reg.Register(context.Background(), "s", `"int"`)
 	var re *RegistryError
 	if !errors.As(err, &re) || re.Status != 401 {
@@ -226,7 +226,7 @@ func TestHTTPRegistryBasicAuth(t *testing.T) {
 
 func TestCachedRegistry(t *testing.T) {
 	f := newFakeRegistry(t)
-	h, _ := NewHTTPRegistry(RegistryConfig{URLs: []string{f.URL}})
+	h, _ := NewRegistryClient(RegistryConfig{URLs: []string{f.URL}})
 	reg := NewCachedRegistry(h)
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
@@ -240,13 +240,60 @@ func TestCachedRegistry(t *testing.T) {
 	if n := f.count("POST /subjects/s/versions"); n != 1 {
 		t.Errorf("register calls = %d", n)
 	}
-	if n := f.count("GET /schemas/ids/1"); n != 0 {
-		t.Errorf("by-id calls = %d (the registered schema should be cached)", n)
+	if n := f.count("GET /schemas/ids/1"); n != 1 {
+		t.Errorf("by-id calls = %d, want only srclient's read-back after the registration", n)
 	}
 	if _, err := reg.SchemaByID(ctx, 99); err == nil {
 		t.Error("missing id")
 	}
 	if n := f.count(fmt.Sprintf("GET /schemas/ids/%d", 99)); n != 1 {
 		t.Errorf("by-id calls = %d", n)
+	}
+}
+
+// TestRegistryClientErrorMapping: srclient hides the HTTP status; the wrapper derives it from
+// Confluent's error codes, and reads srclient's bare status line for a non-JSON error body.
+func TestRegistryClientErrorMapping(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /subjects/incompatible/versions", func(w http.ResponseWriter, _ *http.Request) {
+		writeErr(w, 409, 40901, "Schema being registered is incompatible with an earlier schema")
+	})
+	mux.HandleFunc("POST /subjects/html/versions", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = w.Write([]byte("<html>proxy error</html>"))
+	})
+	mux.HandleFunc("POST /subjects/json/versions", func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		if body["schemaType"] != "JSON" {
+			writeErr(w, 422, 42201, fmt.Sprintf("schemaType %v", body["schemaType"]))
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"id": 7})
+	})
+	mux.HandleFunc("GET /schemas/ids/7", func(w http.ResponseWriter, _ *http.Request) {
+		_ = json.NewEncoder(w).Encode(map[string]any{"schema": "{}", "schemaType": "JSON"})
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+
+	avro, _ := NewRegistryClient(RegistryConfig{URLs: []string{srv.URL}})
+	_, err := avro.Register(ctx, "incompatible", `"int"`)
+	var re *RegistryError
+	if !errors.As(err, &re) || !re.Incompatible() || re.Status != 409 || re.Code != 40901 {
+		t.Errorf("incompatible: %#v", err)
+	}
+	_, err = avro.Register(ctx, "html", `"int"`)
+	if !errors.As(err, &re) || re.Status != http.StatusBadGateway || connector.IsRetriable(err) {
+		t.Errorf("non-JSON error body: %#v", err)
+	}
+	js, _ := NewRegistryClient(RegistryConfig{URLs: []string{srv.URL}, SchemaType: "JSON"})
+	if id, err := js.Register(ctx, "json", `{}`); err != nil || id != 7 {
+		t.Errorf("JSON registration: %d, %v", id, err)
+	}
+	if _, err := NewRegistryClient(RegistryConfig{URLs: []string{srv.URL}, SchemaType: "XML"}); err == nil {
+		t.Error("unknown schema type accepted")
 	}
 }
