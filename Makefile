@@ -42,7 +42,7 @@ deps: ## check the toolchain; the stack script installs mosquitto and the Maven 
 	  command -v $$tool >/dev/null || { echo "make: $$tool is required but not installed"; exit 1; }; \
 	done
 	$(GO) mod download
-	@python3 -c 'import fastavro, jsonschema' 2>/dev/null || python3 -m pip install --quiet fastavro jsonschema  # independent readers for the Avro and JSON Schema tests
+	@python3 -c 'import fastavro, jsonschema, grpc_tools.protoc, google.protobuf.message_factory' 2>/dev/null || python3 -m pip install --quiet fastavro jsonschema grpcio-tools protobuf  # independent readers for the Avro, JSON Schema and Protobuf tests
 
 vet:
 	$(GO) vet ./...

@@ -374,8 +374,9 @@ var (
 // tributaryOnlyClasses are plugins Tributary ships that the oracle worker does not have
 // installed (Confluent's converters come from Confluent's repository, not Maven Central).
 var tributaryOnlyClasses = map[string]bool{
-	"io.confluent.connect.avro.AvroConverter":       true,
-	"io.confluent.connect.json.JsonSchemaConverter": true,
+	"io.confluent.connect.avro.AvroConverter":         true,
+	"io.confluent.connect.json.JsonSchemaConverter":   true,
+	"io.confluent.connect.protobuf.ProtobufConverter": true,
 }
 
 // normalize replaces this run's names by their placeholders (in values and keys), volatile

@@ -34,6 +34,7 @@ func newPlugins() *runtime.Plugins {
 		converters.JSONConverterClass:      func() connector.Converter { return converters.NewJSONConverter() },
 		converters.AvroConverterClass:      func() connector.Converter { return converters.NewAvroConverter() },
 		converters.JSONSchemaClass:         func() connector.Converter { return converters.NewJSONSchemaConverter() },
+		converters.ProtobufClass:           func() connector.Converter { return converters.NewProtobufConverter() },
 	} {
 		p.Register(converterPlugin(class, newFn))
 	}
