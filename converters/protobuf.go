@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
 	"slices"
@@ -821,12 +822,13 @@ func (f *pbPlanField) append(b []byte, v any) ([]byte, error) {
 	return f.appendOne(b, v, false)
 }
 
-// eachPBMapEntry visits a map value's entries (in Go's map order, as Java's HashMap has its own).
+// eachPBMapEntry visits a map value's entries: string keys sorted, so that equal maps give
+// equal bytes; other keys in Go's map order (Java's HashMap has an order of its own).
 func eachPBMapEntry(v any, fn func(k, e any) error) error {
 	switch m := v.(type) {
 	case map[string]any:
-		for k, e := range m {
-			if err := fn(k, e); err != nil {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if err := fn(k, m[k]); err != nil {
 				return err
 			}
 		}
