@@ -14,8 +14,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // AvroConverterClass is Confluent's Avro converter class name.
@@ -48,6 +51,8 @@ const (
 	avroDecimalPrecision  = "connect.decimal.precision"
 	avroDefaultPrecision  = 64
 	avroFieldDocPrefix    = "io.confluent.connect.avro.field.doc."
+	avroRecordDocParam    = "io.confluent.connect.avro.record.doc"
+	avroFieldDefaultFlag  = "io.confluent.connect.avro.field.default"
 	avroMapEntryName      = "MapEntry"
 	avroInternalTypeProp  = "connect.internal.type"
 	avroBasicAuthURL      = "URL"
@@ -120,9 +125,11 @@ func (c *AvroConverter) Configure(cfg connector.Config) error {
 	return nil
 }
 
-// FromConnect is fromConnectData: nil for a null value (a tombstone), else the wire bytes.
+// FromConnect is fromConnectData: the wire bytes, or nil (a tombstone) for a null value
+// with a null or optional schema. As AvroData.fromConnectData (validateSchemaValue), a null
+// value for a required schema fails, default or not: top-level defaults are not applied.
 func (c *AvroConverter) FromConnect(topic string, _ connector.Headers, s *connector.Schema, v any) ([]byte, error) {
-	if v == nil && (s == nil || s.Default == nil) {
+	if v == nil && (s == nil || s.Optional) {
 		return nil, nil
 	}
 	if s == nil {
@@ -131,6 +138,9 @@ func (c *AvroConverter) FromConnect(topic string, _ connector.Headers, s *connec
 	out, err := c.avroSchema(s)
 	if err != nil {
 		return nil, dataErr("Failed to serialize Avro data from topic %s: %v", topic, err)
+	}
+	if v == nil {
+		return nil, dataErr("Found null value for non-optional schema")
 	}
 	subject, err := c.subject(topic, out.fullName)
 	if err != nil {
@@ -176,9 +186,9 @@ func (c *AvroConverter) avroSchema(s *connector.Schema) (*avroOut, error) {
 	if ok {
 		return out, nil
 	}
-	g := &avroGen{meta: c.metaData, defined: map[string]string{}}
+	g := newAvroGen(c.metaData)
 	var b bytes.Buffer
-	if err := g.schema(&b, s, true); err != nil {
+	if err := g.schema(&b, s, "", true); err != nil {
 		return nil, err
 	}
 	out = &avroOut{json: b.String(), fullName: g.topName}
@@ -192,154 +202,331 @@ func (c *AvroConverter) avroSchema(s *connector.Schema) (*avroOut, error) {
 }
 
 // AvroSchemaJSON returns the Avro schema JSON that AvroData.fromConnectSchema gives for s
-// (with connect.meta.data=true).
+// (with connect.meta.data=true), as AvroSchema.canonicalString() prints it.
 func AvroSchemaJSON(s *connector.Schema) (string, error) {
-	g := &avroGen{meta: true, defined: map[string]string{}}
+	g := newAvroGen(true)
 	var b bytes.Buffer
-	err := g.schema(&b, s, true)
+	err := g.schema(&b, s, "", true)
 	return b.String(), err
 }
 
-// avroGen writes Avro schema JSON for a Connect schema, in the key and prop order of
-// Avro's Schema.toString() on the schema AvroData builds.
+// avroGen writes the Avro schema JSON for a Connect schema exactly as Avro's
+// Schema.toString() prints the schema that AvroData.fromConnectSchema builds (default
+// AvroDataConfig: enhanced.avro.schema.support=false, scrub.invalid.names=false,
+// allow.optional.map.keys=false, discard.type.doc.default=false):
+//
+//   - keys: record → type, name, namespace, doc, fields, props; field → name, type, doc,
+//     default, props; array → type, items, props; map → type, values, props; a primitive
+//     without props is just its name.
+//   - props in insertion order (JsonProperties keeps it): Decimal's scale and precision,
+//     then connect.doc, connect.version, connect.parameters, connect.default, connect.name,
+//     connect.type (all only with connect.meta.data=true), then logicalType, then the
+//     parameters whose names start with "avro".
+//   - a named type (record) is written in full the first time its full name is met and as
+//     a name reference after; "namespace" is left out when it equals the enclosing one (""
+//     when the type has none inside one that has), and a reference is written relative to
+//     the enclosing namespace.
+//   - strings are escaped as Jackson's WriterBasedJsonGenerator escapes them; numbers are
+//     printed as Java prints them.
 type avroGen struct {
 	meta    bool
-	counter int
-	defined map[string]string // full name → its JSON, to emit references on reuse
-	topName string
+	counter int               // FromConnectContext.nameIndex: ConnectDefault, ConnectDefault2, …
+	structs []avroStructName  // AvroData's schemaMap, for struct schemas: converted → full name
+	known   map[string]string // full names already written → the layout of their definition
+	seen    map[string]bool   // FromConnectContext.seenNamedTypes: Connect names of record fields
+	topName string            // the full name of a top-level record (AvroSchema.name())
 }
 
-func jsonStr(b *bytes.Buffer, s string) {
-	q, _ := json.Marshal(s)
-	b.Write(q)
+type avroStructName struct {
+	schema *connector.Schema // non-optional
+	full   string
 }
 
-func (g *avroGen) schema(b *bytes.Buffer, s *connector.Schema, top bool) error {
-	if s.Optional {
-		if s.Default != nil {
-			b.WriteByte('[')
-			if err := g.nonNull(b, s, top); err != nil {
-				return err
-			}
-			b.WriteString(`,"null"]`)
-			return nil
+func newAvroGen(meta bool) *avroGen {
+	return &avroGen{meta: meta, known: map[string]string{}, seen: map[string]bool{}}
+}
+
+// avroStr writes s as a JSON string the way Jackson's WriterBasedJsonGenerator (Avro's
+// Schema.toString and ObjectMapper.writeValueAsString) does: like writeJSONString, except
+// that characters outside the BMP are written as they are.
+func avroStr(b *bytes.Buffer, s string) {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r > 0xFFFF }) {
+		writeJSONString(b, s)
+		return
+	}
+	var tmp bytes.Buffer
+	start := 0
+	b.WriteByte('"')
+	for i, r := range s {
+		if r > 0xFFFF {
+			tmp.Reset()
+			writeJSONString(&tmp, s[start:i])
+			b.Write(tmp.Bytes()[1 : tmp.Len()-1])
+			b.WriteRune(r)
+			start = i + utf8.RuneLen(r)
 		}
-		b.WriteString(`["null",`)
-		if err := g.nonNull(b, s, top); err != nil {
-			return err
+	}
+	tmp.Reset()
+	writeJSONString(&tmp, s[start:])
+	b.Write(tmp.Bytes()[1 : tmp.Len()-1])
+	b.WriteByte('"')
+}
+
+// avroProp is one schema property, its value already JSON.
+type avroProp struct {
+	key string
+	val []byte
+}
+
+func textJSON(s string) []byte {
+	var b bytes.Buffer
+	avroStr(&b, s)
+	return b.Bytes()
+}
+
+func writeProps(b *bytes.Buffer, props []avroProp) {
+	for _, p := range props {
+		b.WriteByte(',')
+		avroStr(b, p.key)
+		b.WriteByte(':')
+		b.Write(p.val)
+	}
+}
+
+// orderedParams returns the keys of a Connect schema's parameters in the order Tributary
+// assumes Java's LinkedHashMap had them: Connect keeps insertion order, which a Go map
+// loses, so the keys are sorted, except that Decimal's "scale" (set by Decimal.builder
+// before anything else) comes first.
+func orderedParams(s *connector.Schema) []string {
+	keys := make([]string, 0, len(s.Parameters))
+	for k := range s.Parameters {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if s.Name == connector.DecimalName {
+		if i := slices.Index(keys, connector.DecimalScaleParam); i > 0 {
+			copy(keys[1:i+1], keys[:i])
+			keys[0] = connector.DecimalScaleParam
 		}
-		b.WriteByte(']')
+	}
+	return keys
+}
+
+// avroParamsJSON is parametersFromConnect: the parameters as an object, without the
+// io.confluent.connect.avro.field.default flag; nil when that leaves none.
+func avroParamsJSON(s *connector.Schema) []byte {
+	var b bytes.Buffer
+	n := 0
+	for _, k := range orderedParams(s) {
+		if k == avroFieldDefaultFlag {
+			continue
+		}
+		if n == 0 {
+			b.WriteByte('{')
+		} else {
+			b.WriteByte(',')
+		}
+		n++
+		avroStr(&b, k)
+		b.WriteByte(':')
+		avroStr(&b, s.Parameters[k])
+	}
+	if n == 0 {
 		return nil
 	}
-	return g.nonNull(b, s, top)
+	b.WriteByte('}')
+	return b.Bytes()
 }
 
-// metaProps writes the connect.* props, each preceded by a comma.
-func (g *avroGen) metaProps(b *bytes.Buffer, s *connector.Schema, connectType string) error {
+// props returns the properties fromConnectSchema adds to the Avro schema of s after its
+// type-specific parts (first), in their insertion order.
+func (g *avroGen) props(s *connector.Schema, first []avroProp, connectType string) ([]avroProp, error) {
+	props := first
 	if g.meta {
 		if s.Doc != "" {
-			b.WriteString(`,"connect.doc":`)
-			jsonStr(b, s.Doc)
+			props = append(props, avroProp{"connect.doc", textJSON(s.Doc)})
 		}
 		if s.Version != nil {
-			b.WriteString(`,"connect.version":`)
-			b.WriteString(strconv.Itoa(int(*s.Version)))
+			props = append(props, avroProp{"connect.version", []byte(strconv.Itoa(int(*s.Version)))})
 		}
-		if len(s.Parameters) > 0 {
-			b.WriteString(`,"connect.parameters":{`)
-			keys := make([]string, 0, len(s.Parameters))
-			for k := range s.Parameters {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for i, k := range keys {
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				jsonStr(b, k)
-				b.WriteByte(':')
-				jsonStr(b, s.Parameters[k])
-			}
-			b.WriteByte('}')
+		if p := avroParamsJSON(s); p != nil {
+			props = append(props, avroProp{"connect.parameters", p})
 		}
 		if s.Default != nil {
-			d, err := defaultJSON(s, s.Default)
-			if err != nil {
-				return err
+			if _, flagged := s.Parameters[avroFieldDefaultFlag]; !flagged {
+				d, err := avroDefault(s, s.Default, false)
+				if err != nil {
+					return nil, err
+				}
+				props = append(props, avroProp{"connect.default", d.json()})
 			}
-			b.WriteString(`,"connect.default":`)
-			b.Write(d)
 		}
 		if s.Name != "" {
-			b.WriteString(`,"connect.name":`)
-			jsonStr(b, s.Name)
+			props = append(props, avroProp{"connect.name", textJSON(s.Name)})
+		}
+		if connectType != "" {
+			props = append(props, avroProp{"connect.type", textJSON(connectType)})
 		}
 	}
-	if connectType != "" {
-		b.WriteString(`,"connect.type":`)
-		jsonStr(b, connectType)
+	// The logical types go by the Connect name, compared ignoring case.
+	switch {
+	case strings.EqualFold(s.Name, connector.DecimalName):
+		props = append(props, avroProp{"logicalType", []byte(`"decimal"`)})
+	case strings.EqualFold(s.Name, connector.TimeName):
+		props = append(props, avroProp{"logicalType", []byte(`"time-millis"`)})
+	case strings.EqualFold(s.Name, connector.TimestampName):
+		props = append(props, avroProp{"logicalType", []byte(`"timestamp-millis"`)})
+	case strings.EqualFold(s.Name, connector.DateName):
+		props = append(props, avroProp{"logicalType", []byte(`"date"`)})
+	}
+	for _, k := range orderedParams(s) {
+		if strings.HasPrefix(k, "avro") {
+			props = append(props, avroProp{k, textJSON(s.Parameters[k])})
+		}
+	}
+	return props, nil
+}
+
+// schema writes the Avro schema of s; ns is the enclosing namespace ("" for none).
+func (g *avroGen) schema(b *bytes.Buffer, s *connector.Schema, ns string, top bool) error {
+	if !s.Optional {
+		return g.nonNull(b, s, ns, top)
+	}
+	// An optional struct is always ["null", record] (its default, if any, stays on the
+	// record as connect.default); any other optional schema is [T, "null"] when it has a
+	// default and ["null", T] when not. Props go on T, never on the union.
+	if s.Default != nil && s.Type != connector.TypeStruct {
+		b.WriteByte('[')
+		if err := g.nonNull(b, s, ns, false); err != nil {
+			return err
+		}
+		b.WriteString(`,"null"]`)
+		return nil
+	}
+	b.WriteString(`["null",`)
+	if err := g.nonNull(b, s, ns, false); err != nil {
+		return err
+	}
+	b.WriteByte(']')
+	return nil
+}
+
+// splitName is AvroData.splitName: the name split at dots (trailing empty parts dropped, as
+// String.split does), the last part the name and the rest the namespace.
+func splitName(full string) (name, ns string) {
+	parts := strings.Split(full, ".")
+	for len(parts) > 1 && parts[len(parts)-1] == "" {
+		parts = parts[:len(parts)-1]
+	}
+	if len(parts) == 1 {
+		if parts[0] == "" && full != "" {
+			return "", ""
+		}
+		return parts[0], ""
+	}
+	return parts[len(parts)-1], strings.Join(parts[:len(parts)-1], ".")
+}
+
+// validAvroName is Avro's NameValidator.UTF_VALIDATOR.
+func validAvroName(name string) error {
+	if name == "" {
+		return errors.New("Empty name")
+	}
+	for i, r := range name {
+		if i == 0 {
+			if !unicode.IsLetter(r) && r != '_' {
+				return fmt.Errorf("Illegal initial character: %s", name)
+			}
+		} else if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' {
+			return fmt.Errorf("Illegal character in: %s", name)
+		}
 	}
 	return nil
 }
 
-func (g *avroGen) hasMeta(s *connector.Schema) bool {
-	return g.meta && (s.Doc != "" || s.Version != nil || len(s.Parameters) > 0 || s.Default != nil || s.Name != "")
+var avroTypeNames = map[string]bool{"record": true, "enum": true, "array": true, "map": true, "union": true,
+	"fixed": true, "string": true, "bytes": true, "int": true, "long": true, "float": true, "double": true,
+	"boolean": true, "null": true}
+
+// nameRef writes the reference to an already written named type (Name.getQualified).
+func nameRef(b *bytes.Buffer, name, space, ns string) {
+	if space != "" && space == ns && !avroTypeNames[name] {
+		avroStr(b, name)
+		return
+	}
+	avroStr(b, joinName(space, name))
 }
 
-func (g *avroGen) primitive(b *bytes.Buffer, s *connector.Schema, avroType, connectType, logical string) error {
-	if connectType == "" && logical == "" && !g.hasMeta(s) {
-		jsonStr(b, avroType)
+// recordHead writes {"type":"record","name":…[,"namespace":…][,"doc":…],"fields":[ .
+func recordHead(b *bytes.Buffer, name, space, ns, doc string) {
+	b.WriteString(`{"type":"record","name":`)
+	avroStr(b, name)
+	if space != ns {
+		b.WriteString(`,"namespace":`)
+		avroStr(b, space)
+	}
+	if doc != "" {
+		b.WriteString(`,"doc":`)
+		avroStr(b, doc)
+	}
+	b.WriteString(`,"fields":[`)
+}
+
+// define records that a named type is about to be written in full; it returns false when
+// the name was written before (the caller then writes a reference), and an error when the
+// earlier definition has another layout (Avro would silently reuse the first one, so the
+// data would not match the registered schema).
+func (g *avroGen) define(full string, layout string) (bool, error) {
+	if prev, ok := g.known[full]; ok {
+		if prev != layout {
+			return false, fmt.Errorf("can't redefine: %s", full)
+		}
+		return false, nil
+	}
+	g.known[full] = layout
+	return true, nil
+}
+
+func (g *avroGen) primitive(b *bytes.Buffer, s *connector.Schema, avroType, connectType string) error {
+	props, err := g.props(s, nil, connectType)
+	if err != nil {
+		return err
+	}
+	if len(props) == 0 {
+		avroStr(b, avroType)
 		return nil
 	}
 	b.WriteString(`{"type":`)
-	jsonStr(b, avroType)
-	if err := g.metaProps(b, s, connectType); err != nil {
-		return err
-	}
-	if logical != "" {
-		b.WriteString(`,"logicalType":`)
-		jsonStr(b, logical)
-	}
+	avroStr(b, avroType)
+	writeProps(b, props)
 	b.WriteByte('}')
 	return nil
 }
 
-func splitName(full string) (name, ns string) {
-	if i := strings.LastIndexByte(full, '.'); i >= 0 {
-		return full[i+1:], full[:i]
-	}
-	return full, ""
-}
-
-func (g *avroGen) nonNull(b *bytes.Buffer, s *connector.Schema, top bool) error {
+func (g *avroGen) nonNull(b *bytes.Buffer, s *connector.Schema, ns string, top bool) error {
 	switch s.Type {
 	case connector.TypeInt8:
-		return g.primitive(b, s, "int", "int8", "")
+		return g.primitive(b, s, "int", "int8")
 	case connector.TypeInt16:
-		return g.primitive(b, s, "int", "int16", "")
+		return g.primitive(b, s, "int", "int16")
 	case connector.TypeInt32:
-		switch s.Name {
-		case connector.DateName:
-			return g.primitive(b, s, "int", "", "date")
-		case connector.TimeName:
-			return g.primitive(b, s, "int", "", "time-millis")
-		}
-		return g.primitive(b, s, "int", "", "")
+		return g.primitive(b, s, "int", "")
 	case connector.TypeInt64:
-		if s.Name == connector.TimestampName {
-			return g.primitive(b, s, "long", "", "timestamp-millis")
-		}
-		return g.primitive(b, s, "long", "", "")
+		return g.primitive(b, s, "long", "")
 	case connector.TypeFloat32:
-		return g.primitive(b, s, "float", "", "")
+		return g.primitive(b, s, "float", "")
 	case connector.TypeFloat64:
-		return g.primitive(b, s, "double", "", "")
+		return g.primitive(b, s, "double", "")
 	case connector.TypeBoolean:
-		return g.primitive(b, s, "boolean", "", "")
+		return g.primitive(b, s, "boolean", "")
 	case connector.TypeString:
-		return g.primitive(b, s, "string", "", "")
+		return g.primitive(b, s, "string", "")
 	case connector.TypeBytes:
-		if s.Name == connector.DecimalName {
+		var first []avroProp
+		if strings.EqualFold(s.Name, connector.DecimalName) {
+			// scale and precision are added as props first, whatever their values; an
+			// out-of-range scale only keeps Avro's decimal logical type off, but the
+			// legacy logicalType prop is written all the same.
 			scale, err := strconv.Atoi(s.Parameters[connector.DecimalScaleParam])
 			if err != nil {
 				return fmt.Errorf("invalid Decimal scale %q", s.Parameters[connector.DecimalScaleParam])
@@ -350,136 +537,211 @@ func (g *avroGen) nonNull(b *bytes.Buffer, s *connector.Schema, top bool) error 
 					return fmt.Errorf("invalid %s %q", avroDecimalPrecision, p)
 				}
 			}
-			b.WriteString(`{"type":"bytes"`)
-			if scale >= 0 && scale <= prec {
-				fmt.Fprintf(b, `,"scale":%d,"precision":%d`, scale, prec)
-			}
-			if err := g.metaProps(b, s, ""); err != nil {
-				return err
-			}
-			b.WriteString(`,"logicalType":"decimal"}`)
+			first = []avroProp{{"scale", []byte(strconv.Itoa(scale))}, {"precision", []byte(strconv.Itoa(prec))}}
+		}
+		props, err := g.props(s, first, "")
+		if err != nil {
+			return err
+		}
+		if len(props) == 0 {
+			b.WriteString(`"bytes"`)
 			return nil
 		}
-		return g.primitive(b, s, "bytes", "", "")
+		b.WriteString(`{"type":"bytes"`)
+		writeProps(b, props)
+		b.WriteByte('}')
+		return nil
 	case connector.TypeArray:
+		if s.ValueSchema == nil {
+			return fmt.Errorf("array schema without a value schema")
+		}
 		b.WriteString(`{"type":"array","items":`)
-		if err := g.schema(b, s.ValueSchema, false); err != nil {
+		if err := g.schema(b, s.ValueSchema, ns, false); err != nil {
 			return err
 		}
-		if err := g.metaProps(b, s, ""); err != nil {
+		props, err := g.props(s, nil, "")
+		if err != nil {
 			return err
 		}
+		writeProps(b, props)
 		b.WriteByte('}')
 		return nil
 	case connector.TypeMap:
+		if s.KeySchema == nil || s.ValueSchema == nil {
+			return fmt.Errorf("map schema without key or value schema")
+		}
 		if s.KeySchema.Type == connector.TypeString && !s.KeySchema.Optional {
 			b.WriteString(`{"type":"map","values":`)
-			if err := g.schema(b, s.ValueSchema, false); err != nil {
+			if err := g.schema(b, s.ValueSchema, ns, false); err != nil {
 				return err
 			}
-			if err := g.metaProps(b, s, ""); err != nil {
+		} else {
+			// An array of records {key, value}: io.confluent.connect.avro.MapEntry, or the
+			// map's own name with the prop connect.internal.type=MapEntry.
+			name, space := avroMapEntryName, avroNamespace
+			if s.Name != "" {
+				name, space = splitName(s.Name)
+			}
+			if err := g.validName(name, space); err != nil {
 				return err
 			}
-			b.WriteByte('}')
-			return nil
+			b.WriteString(`{"type":"array","items":`)
+			full := joinName(space, name)
+			first, err := g.define(full, "entry{"+avroLayout(s.KeySchema)+":"+avroLayout(s.ValueSchema)+"}")
+			if err != nil {
+				return err
+			}
+			if !first {
+				nameRef(b, name, space, ns)
+			} else {
+				recordHead(b, name, space, ns, "")
+				if err := g.field(b, "key", s.KeySchema, "", space); err != nil {
+					return err
+				}
+				b.WriteByte(',')
+				if err := g.field(b, "value", s.ValueSchema, "", space); err != nil {
+					return err
+				}
+				b.WriteByte(']')
+				if s.Name != "" {
+					b.WriteString(`,"connect.internal.type":"MapEntry"`)
+				}
+				b.WriteByte('}')
+			}
 		}
-		name, ns := avroMapEntryName, avroNamespace
-		if s.Name != "" {
-			name, ns = splitName(s.Name)
-		}
-		var rec bytes.Buffer
-		rec.WriteString(`{"type":"record","name":`)
-		jsonStr(&rec, name)
-		if ns != "" {
-			rec.WriteString(`,"namespace":`)
-			jsonStr(&rec, ns)
-		}
-		rec.WriteString(`,"fields":[`)
-		if err := g.field(&rec, "key", s.KeySchema, nil); err != nil {
+		props, err := g.props(s, nil, "")
+		if err != nil {
 			return err
 		}
-		rec.WriteByte(',')
-		if err := g.field(&rec, "value", s.ValueSchema, nil); err != nil {
-			return err
-		}
-		rec.WriteByte(']')
-		if s.Name != "" {
-			rec.WriteString(`,"connect.internal.type":"MapEntry"`)
-		}
-		rec.WriteByte('}')
-		b.WriteString(`{"type":"array","items":`)
-		if err := g.named(b, joinName(ns, name), rec.Bytes()); err != nil {
-			return err
-		}
-		if err := g.metaProps(b, s, ""); err != nil {
-			return err
-		}
+		writeProps(b, props)
 		b.WriteByte('}')
 		return nil
 	case connector.TypeStruct:
-		var name, ns string
-		if s.Name != "" {
-			name, ns = splitName(s.Name)
-		} else {
-			g.counter++
-			name, ns = avroConnectDefault, avroNamespace
-			if g.counter > 1 {
-				name += strconv.Itoa(g.counter)
-			}
-		}
-		if top {
-			g.topName = joinName(ns, name)
-		}
-		var rec bytes.Buffer
-		rec.WriteString(`{"type":"record","name":`)
-		jsonStr(&rec, name)
-		if ns != "" {
-			rec.WriteString(`,"namespace":`)
-			jsonStr(&rec, ns)
-		}
-		rec.WriteString(`,"fields":[`)
-		for i, f := range s.Fields {
-			if i > 0 {
-				rec.WriteByte(',')
-			}
-			if err := g.field(&rec, f.Name, f.Schema, s.Parameters); err != nil {
-				return err
-			}
-		}
-		rec.WriteByte(']')
-		if err := g.metaProps(&rec, s, ""); err != nil {
-			return err
-		}
-		rec.WriteByte('}')
-		return g.named(b, joinName(ns, name), rec.Bytes())
+		return g.record(b, s, ns, top)
 	}
 	return fmt.Errorf("unsupported Connect type %v", s.Type)
 }
 
-// field writes a record field: name, type, doc, default.
-func (g *avroGen) field(rec *bytes.Buffer, name string, fs *connector.Schema, params map[string]string) error {
-	rec.WriteString(`{"name":`)
-	jsonStr(rec, name)
-	rec.WriteString(`,"type":`)
-	if err := g.schema(rec, fs, false); err != nil {
+func (g *avroGen) validName(name, space string) error {
+	if err := validAvroName(name); err != nil {
 		return err
 	}
-	if doc, ok := params[avroFieldDocPrefix+name]; ok {
-		rec.WriteString(`,"doc":`)
-		jsonStr(rec, doc)
+	if space != "" {
+		for _, p := range strings.Split(space, ".") {
+			if err := validAvroName(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// record writes a struct as an Avro record (s may be optional: the record is the
+// non-optional form of s, whose union the caller writes).
+func (g *avroGen) record(b *bytes.Buffer, s *connector.Schema, ns string, top bool) error {
+	req := *s
+	req.Optional = false
+	// AvroData reuses the Avro schema of an equal struct converted before; Avro then
+	// prints it as a reference, and the unnamed-struct counter is not advanced.
+	for _, e := range g.structs {
+		if e.schema.Equal(&req) {
+			name, space := splitName(e.full)
+			nameRef(b, name, space, ns)
+			if top && !s.Optional {
+				g.topName = e.full
+			}
+			return nil
+		}
+	}
+	var name, space string
+	if s.Name != "" {
+		name, space = splitName(s.Name)
+	} else {
+		g.counter++
+		name, space = avroConnectDefault, avroNamespace
+		if g.counter > 1 {
+			name += strconv.Itoa(g.counter)
+		}
+	}
+	if err := g.validName(name, space); err != nil {
+		return err
+	}
+	full := joinName(space, name)
+	if top && !s.Optional {
+		g.topName = full
+	}
+	first, err := g.define(full, avroLayout(&req))
+	if err != nil {
+		return err
+	}
+	g.structs = append(g.structs, avroStructName{schema: &req, full: full})
+	if !first {
+		nameRef(b, name, space, ns)
+		return nil
+	}
+	recordHead(b, name, space, ns, s.Parameters[avroRecordDocParam])
+	for i, f := range s.Fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if err := validAvroName(f.Name); err != nil {
+			return err
+		}
+		if err := g.field(b, f.Name, f.Schema, s.Parameters[avroFieldDocPrefix+f.Name], space); err != nil {
+			return err
+		}
+	}
+	b.WriteByte(']')
+	props, err := g.props(&req, nil, "")
+	if err != nil {
+		return err
+	}
+	writeProps(b, props)
+	b.WriteByte('}')
+	return nil
+}
+
+// field writes a record field (addAvroRecordField): name, type, doc, default, then the
+// field-level connect.parameters that AvroData adds when a named record type is met again.
+func (g *avroGen) field(b *bytes.Buffer, name string, fs *connector.Schema, doc, ns string) error {
+	alreadySeen := false
+	if fs.Name != "" {
+		alreadySeen = g.seen[fs.Name]
+		g.seen[fs.Name] = true
+	}
+	b.WriteString(`{"name":`)
+	avroStr(b, name)
+	b.WriteString(`,"type":`)
+	if err := g.schema(b, fs, ns, false); err != nil {
+		return err
+	}
+	if doc != "" {
+		b.WriteString(`,"doc":`)
+		avroStr(b, doc)
 	}
 	switch {
 	case fs.Default != nil:
-		d, err := defaultJSON(fs, fs.Default)
+		// The default goes through JacksonUtils.toObject and back (floats become
+		// doubles), and is dropped, as Avro rejects it, when it is not valid for the
+		// field's schema.
+		d, err := avroDefault(fs, fs.Default, true)
 		if err != nil {
 			return err
 		}
-		rec.WriteString(`,"default":`)
-		rec.Write(d)
+		if validAvroDefault(fs, d) {
+			b.WriteString(`,"default":`)
+			b.Write(d.json())
+		}
 	case fs.Optional:
-		rec.WriteString(`,"default":null`)
+		b.WriteString(`,"default":null`)
 	}
-	rec.WriteByte('}')
+	if g.meta && alreadySeen && fs.Type == connector.TypeStruct {
+		if p := avroParamsJSON(fs); p != nil {
+			b.WriteString(`,"connect.parameters":`)
+			b.Write(p)
+		}
+	}
+	b.WriteByte('}')
 	return nil
 }
 
@@ -490,27 +752,114 @@ func joinName(ns, name string) string {
 	return ns + "." + name
 }
 
-// named writes a named type's definition the first time, and a reference to it after.
-func (g *avroGen) named(b *bytes.Buffer, full string, def []byte) error {
-	if prev, ok := g.defined[full]; ok {
-		if prev != string(def) {
-			return fmt.Errorf("can't redefine: %s", full)
+// avroLayout describes what decides the Avro binary layout of s: two definitions of one
+// name with different layouts can't share the name.
+func avroLayout(s *connector.Schema) string {
+	var b strings.Builder
+	var walk func(*connector.Schema)
+	walk = func(s *connector.Schema) {
+		if s == nil {
+			b.WriteString("?")
+			return
 		}
-		jsonStr(b, full)
-		return nil
+		if s.Optional {
+			if s.Default != nil && s.Type != connector.TypeStruct {
+				b.WriteString("T|")
+			} else {
+				b.WriteString("|")
+			}
+		}
+		b.WriteString(s.Type.String())
+		switch s.Type {
+		case connector.TypeArray:
+			b.WriteByte('[')
+			walk(s.ValueSchema)
+			b.WriteByte(']')
+		case connector.TypeMap:
+			b.WriteByte('{')
+			walk(s.KeySchema)
+			b.WriteByte(':')
+			walk(s.ValueSchema)
+			b.WriteByte('}')
+		case connector.TypeStruct:
+			b.WriteByte('(')
+			for _, f := range s.Fields {
+				b.WriteString(strconv.Quote(f.Name))
+				b.WriteByte(':')
+				walk(f.Schema)
+				b.WriteByte(',')
+			}
+			b.WriteByte(')')
+		}
 	}
-	g.defined[full] = string(def)
-	b.Write(def)
-	return nil
+	walk(s)
+	return b.String()
 }
 
-// defaultJSON is the Avro JSON form of a Connect default value.
-func defaultJSON(s *connector.Schema, v any) ([]byte, error) {
-	j, err := defaultValue(s, v)
-	if err != nil {
-		return nil, err
+// --- Avro JSON values (defaults) ---
+
+type avroJSONKind int
+
+const (
+	ajNull avroJSONKind = iota
+	ajBool
+	ajInt // IntNode, LongNode
+	ajFloat
+	ajText
+	ajArray
+	ajObject
+)
+
+// avroJSON is a Jackson JsonNode as AvroData builds it for a default value.
+type avroJSON struct {
+	kind avroJSONKind
+	s    string // number text, or the text
+	b    bool
+	arr  []*avroJSON // array elements, object values
+	keys []string
+	wide bool   // an int that only a long holds
+	raw  []byte // the bytes of a base64 text (a JSON Schema BinaryNode)
+}
+
+func (v *avroJSON) write(b *bytes.Buffer) {
+	switch v.kind {
+	case ajNull:
+		b.WriteString("null")
+	case ajBool:
+		b.WriteString(strconv.FormatBool(v.b))
+	case ajInt:
+		b.WriteString(v.s)
+	case ajFloat:
+		writeJSONNumber(b, v.s)
+	case ajText:
+		avroStr(b, v.s)
+	case ajArray:
+		b.WriteByte('[')
+		for i, e := range v.arr {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			e.write(b)
+		}
+		b.WriteByte(']')
+	case ajObject:
+		b.WriteByte('{')
+		for i, k := range v.keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			avroStr(b, k)
+			b.WriteByte(':')
+			v.arr[i].write(b)
+		}
+		b.WriteByte('}')
 	}
-	return json.Marshal(j)
+}
+
+func (v *avroJSON) json() []byte {
+	var b bytes.Buffer
+	v.write(&b)
+	return b.Bytes()
 }
 
 func bytesToAvroJSON(b []byte) string {
@@ -521,110 +870,232 @@ func bytesToAvroJSON(b []byte) string {
 	return string(r)
 }
 
-func defaultValue(s *connector.Schema, v any) (any, error) {
+// avroDefault is AvroData.defaultValueFromConnect. asField gives the form a record field's
+// default takes after JacksonUtils.toObject and toJsonNode, where floats are doubles.
+func avroDefault(s *connector.Schema, v any, asField bool) (*avroJSON, error) {
 	if v == nil {
-		return nil, nil
+		return &avroJSON{kind: ajNull}, nil
+	}
+	bad := func() (*avroJSON, error) {
+		return nil, fmt.Errorf("Invalid type used for default value of %s field: %T", s.Type.Upper(), v)
+	}
+	integer := func(n int64, wide bool) (*avroJSON, error) {
+		return &avroJSON{kind: ajInt, s: strconv.FormatInt(n, 10), wide: wide}, nil
 	}
 	switch s.Type {
+	case connector.TypeInt8:
+		x, ok := v.(int8)
+		if !ok {
+			return bad()
+		}
+		return integer(int64(x), false)
+	case connector.TypeInt16:
+		x, ok := v.(int16)
+		if !ok {
+			return bad()
+		}
+		return integer(int64(x), false)
 	case connector.TypeInt32:
 		if t, ok := v.(time.Time); ok {
-			if s.Name == connector.DateName {
-				return dateFromLogical(t)
-			}
-			return timeFromLogical(t)
-		}
-		return v, nil
-	case connector.TypeInt64:
-		if t, ok := v.(time.Time); ok {
-			return t.UnixMilli(), nil
-		}
-		return v, nil
-	case connector.TypeBytes:
-		if d, ok := v.(connector.Decimal); ok {
-			return bytesToAvroJSON(decimalBytes(d)), nil
-		}
-		b, _ := v.([]byte)
-		return bytesToAvroJSON(b), nil
-	case connector.TypeArray:
-		arr, _ := v.([]any)
-		out := make([]any, len(arr))
-		for i, e := range arr {
+			var n int32
 			var err error
-			if out[i], err = defaultValue(s.ValueSchema, e); err != nil {
+			if s.Name == connector.DateName {
+				n, err = dateFromLogical(t)
+			} else {
+				n, err = timeFromLogical(t)
+			}
+			if err != nil {
 				return nil, err
 			}
+			return integer(int64(n), false)
+		}
+		x, ok := v.(int32)
+		if !ok {
+			return bad()
+		}
+		return integer(int64(x), false)
+	case connector.TypeInt64:
+		if t, ok := v.(time.Time); ok {
+			n := t.UnixMilli()
+			return integer(n, n != int64(int32(n)))
+		}
+		x, ok := v.(int64)
+		if !ok {
+			return bad()
+		}
+		return integer(x, x != int64(int32(x)))
+	case connector.TypeFloat32:
+		x, ok := v.(float32)
+		if !ok {
+			return bad()
+		}
+		if asField {
+			return &avroJSON{kind: ajFloat, s: jvalues.DoubleString(float64(x))}, nil
+		}
+		return &avroJSON{kind: ajFloat, s: jvalues.FloatString(x)}, nil
+	case connector.TypeFloat64:
+		x, ok := v.(float64)
+		if !ok {
+			return bad()
+		}
+		return &avroJSON{kind: ajFloat, s: jvalues.DoubleString(x)}, nil
+	case connector.TypeBoolean:
+		x, ok := v.(bool)
+		if !ok {
+			return bad()
+		}
+		return &avroJSON{kind: ajBool, b: x}, nil
+	case connector.TypeString:
+		x, ok := v.(string)
+		if !ok {
+			return bad()
+		}
+		return &avroJSON{kind: ajText, s: x}, nil
+	case connector.TypeBytes:
+		switch x := v.(type) {
+		case connector.Decimal:
+			return &avroJSON{kind: ajText, s: bytesToAvroJSON(decimalBytes(x))}, nil
+		case []byte:
+			return &avroJSON{kind: ajText, s: bytesToAvroJSON(x)}, nil
+		}
+		return bad()
+	case connector.TypeArray:
+		arr, ok := v.([]any)
+		if !ok {
+			return bad()
+		}
+		out := &avroJSON{kind: ajArray, arr: []*avroJSON{}}
+		for _, e := range arr {
+			d, err := avroDefault(s.ValueSchema, e, asField)
+			if err != nil {
+				return nil, err
+			}
+			out.arr = append(out.arr, d)
 		}
 		return out, nil
 	case connector.TypeMap:
-		if s.KeySchema.Type == connector.TypeString && !s.KeySchema.Optional {
-			out := map[string]any{}
-			err := eachMapEntry(v, func(k, e any) error {
-				ks, _ := k.(string)
-				ev, err := defaultValue(s.ValueSchema, e)
-				out[ks] = ev
-				return err
-			})
-			return out, err
-		}
-		var out []any
-		err := eachMapEntry(v, func(k, e any) error {
-			kv, err := defaultValue(s.KeySchema, k)
-			if err != nil {
-				return err
+		if _, ok := v.(map[string]any); !ok {
+			if _, ok := v.(map[any]any); !ok {
+				return bad()
 			}
-			ev, err := defaultValue(s.ValueSchema, e)
-			out = append(out, map[string]any{"key": kv, "value": ev})
-			return err
-		})
-		return out, err
-	case connector.TypeStruct:
-		st, ok := v.(*connector.Struct)
-		if !ok {
-			return nil, fmt.Errorf("invalid struct default %T", v)
 		}
-		out := map[string]any{}
-		for _, f := range s.Fields {
-			fv, _ := st.Get(f.Name)
-			dv, err := defaultValue(f.Schema, fv)
+		entries := jvalues.MapEntries(v)
+		if s.KeySchema.Type == connector.TypeString && !s.KeySchema.Optional {
+			// An ObjectNode filled in the map's iteration order: Tributary assumes a
+			// java.util.HashMap's.
+			keys := make([]string, 0, len(entries))
+			vals := map[string]any{}
+			for _, e := range entries {
+				k, _ := e.Key.(string)
+				keys = append(keys, k)
+				vals[k] = e.Value
+			}
+			out := &avroJSON{kind: ajObject}
+			for _, k := range javaHashOrder(keys, 16) {
+				d, err := avroDefault(s.ValueSchema, vals[k], asField)
+				if err != nil {
+					return nil, err
+				}
+				out.keys = append(out.keys, k)
+				out.arr = append(out.arr, d)
+			}
+			return out, nil
+		}
+		// Any other map: an array of [key, value] arrays.
+		out := &avroJSON{kind: ajArray, arr: []*avroJSON{}}
+		for _, e := range entries {
+			k, err := avroDefault(s.KeySchema, e.Key, asField)
 			if err != nil {
 				return nil, err
 			}
-			out[f.Name] = dv
+			d, err := avroDefault(s.ValueSchema, e.Value, asField)
+			if err != nil {
+				return nil, err
+			}
+			out.arr = append(out.arr, &avroJSON{kind: ajArray, arr: []*avroJSON{k, d}})
+		}
+		return out, nil
+	case connector.TypeStruct:
+		st, ok := v.(*connector.Struct)
+		if !ok {
+			return bad()
+		}
+		out := &avroJSON{kind: ajObject}
+		for _, f := range s.Fields {
+			fv, _ := st.Get(f.Name)
+			d, err := avroDefault(f.Schema, fv, asField)
+			if err != nil {
+				return nil, err
+			}
+			out.keys = append(out.keys, f.Name)
+			out.arr = append(out.arr, d)
 		}
 		return out, nil
 	}
-	return v, nil
+	return nil, fmt.Errorf("Unknown schema type:%v", s.Type)
 }
 
-func eachMapEntry(v any, fn func(k, e any) error) error {
-	switch m := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if err := fn(k, m[k]); err != nil {
-				return err
-			}
-		}
-	case map[any]any:
-		keys := make([]any, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
-		for _, k := range keys {
-			if err := fn(k, m[k]); err != nil {
-				return err
-			}
-		}
-	case nil:
-	default:
-		return fmt.Errorf("invalid map value %T", v)
+// validAvroDefault is Avro's Schema.isValidDefault for the Avro schema of s (a union when s
+// is optional: valid when any branch is).
+func validAvroDefault(s *connector.Schema, v *avroJSON) bool {
+	if v == nil {
+		return false
 	}
-	return nil
+	if s.Optional && v.kind == ajNull {
+		return true
+	}
+	switch s.Type {
+	case connector.TypeInt8, connector.TypeInt16, connector.TypeInt32:
+		return v.kind == ajInt && !v.wide
+	case connector.TypeInt64:
+		return v.kind == ajInt
+	case connector.TypeFloat32, connector.TypeFloat64:
+		return v.kind == ajInt || v.kind == ajFloat
+	case connector.TypeBoolean:
+		return v.kind == ajBool
+	case connector.TypeString, connector.TypeBytes:
+		return v.kind == ajText
+	case connector.TypeArray:
+		if v.kind != ajArray {
+			return false
+		}
+		for _, e := range v.arr {
+			if !validAvroDefault(s.ValueSchema, e) {
+				return false
+			}
+		}
+		return true
+	case connector.TypeMap:
+		if s.KeySchema.Type == connector.TypeString && !s.KeySchema.Optional {
+			if v.kind != ajObject {
+				return false
+			}
+			for _, e := range v.arr {
+				if !validAvroDefault(s.ValueSchema, e) {
+					return false
+				}
+			}
+			return true
+		}
+		// An array of MapEntry records: every element would have to be an object, and
+		// the default holds [key, value] arrays.
+		return v.kind == ajArray && len(v.arr) == 0
+	case connector.TypeStruct:
+		if v.kind != ajObject {
+			return false
+		}
+		for _, f := range s.Fields {
+			i := slices.Index(v.keys, f.Name)
+			if i < 0 {
+				return false
+			}
+			if !validAvroDefault(f.Schema, v.arr[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // decimalBytes is BigInteger.toByteArray of the unscaled value: big-endian two's complement.
@@ -676,7 +1147,7 @@ func appendAvro(b []byte, s *connector.Schema, v any) ([]byte, error) {
 	}
 	if s.Optional {
 		nullIdx, valIdx := int64(0), int64(1)
-		if s.Default != nil {
+		if s.Default != nil && s.Type != connector.TypeStruct { // [T, "null"]
 			nullIdx, valIdx = 1, 0
 		}
 		if v == nil {
@@ -901,11 +1372,11 @@ func (p *avroParser) parse(j any, ns string) (*avroNode, error) {
 		switch t {
 		case "record", "error", "enum", "fixed":
 			name, _ := x["name"].(string)
-			nsp, _ := x["namespace"].(string)
+			nsp, hasNS := x["namespace"].(string)
 			if strings.Contains(name, ".") {
 				n.fullName = name
 			} else {
-				if nsp == "" {
+				if !hasNS { // an explicit "" is the null namespace
 					nsp = ns
 				}
 				n.fullName = joinName(nsp, name)
@@ -1491,4 +1962,35 @@ func avroIntValue(s *connector.Schema, v int64) any {
 		return time.UnixMilli(v).UTC()
 	}
 	return v
+}
+
+func eachMapEntry(v any, fn func(k, e any) error) error {
+	switch m := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if err := fn(k, m[k]); err != nil {
+				return err
+			}
+		}
+	case map[any]any:
+		keys := make([]any, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
+		for _, k := range keys {
+			if err := fn(k, m[k]); err != nil {
+				return err
+			}
+		}
+	case nil:
+	default:
+		return fmt.Errorf("invalid map value %T", v)
+	}
+	return nil
 }

@@ -81,19 +81,26 @@ func TestAvroSchemaJSONTypes(t *testing.T) {
 		{connector.BytesSchema, `"bytes"`},
 		{connector.OptionalStringSchema, `["null","string"]`},
 		{connector.NewSchemaBuilder(connector.TypeString).Optional().SetDefault("x").MustBuild(), `[{"type":"string","connect.default":"x"},"null"]`},
-		{connector.NewSchemaBuilder(connector.TypeInt64).SetDoc("d").SetVersion(3).SetParameter("b", "2").SetParameter("a", "1").SetName("my.Long").MustBuild(),
+		// connect.parameters follows the LinkedHashMap order of the Connect parameters;
+		// a Go map has none, so Tributary sorts the keys (the same order here, since the
+		// parameters are set in sorted order).
+		{connector.NewSchemaBuilder(connector.TypeInt64).SetDoc("d").SetVersion(3).SetParameter("a", "1").SetParameter("b", "2").SetName("my.Long").MustBuild(),
 			`{"type":"long","connect.doc":"d","connect.version":3,"connect.parameters":{"a":"1","b":"2"},"connect.name":"my.Long"}`},
 		{connector.DateSchema().MustBuild(), `{"type":"int","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Date","logicalType":"date"}`},
 		{connector.TimeSchema().MustBuild(), `{"type":"int","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Time","logicalType":"time-millis"}`},
 		{connector.DecimalSchema(2).MustBuild(), `{"type":"bytes","scale":2,"precision":64,"connect.version":1,"connect.parameters":{"scale":"2"},"connect.name":"org.apache.kafka.connect.data.Decimal","logicalType":"decimal"}`},
-		{connector.DecimalSchema(2).SetParameter(avroDecimalPrecision, "10").MustBuild(), `{"type":"bytes","scale":2,"precision":10,"connect.version":1,"connect.parameters":{"connect.decimal.precision":"10","scale":"2"},"connect.name":"org.apache.kafka.connect.data.Decimal","logicalType":"decimal"}`},
+		// Decimal.builder(scale) puts "scale" first into the LinkedHashMap, so it leads
+		// connect.parameters (Tributary's old output sorted it after the precision).
+		{connector.DecimalSchema(2).SetParameter(avroDecimalPrecision, "10").MustBuild(), `{"type":"bytes","scale":2,"precision":10,"connect.version":1,"connect.parameters":{"scale":"2","connect.decimal.precision":"10"},"connect.name":"org.apache.kafka.connect.data.Decimal","logicalType":"decimal"}`},
 		{connector.ArrayBuilder(connector.OptionalInt32Schema).MustBuild(), `{"type":"array","items":["null","int"]}`},
 		{connector.MapBuilder(connector.Int32Schema, connector.StringSchema).MustBuild(),
 			`{"type":"array","items":{"type":"record","name":"MapEntry","namespace":"io.confluent.connect.avro","fields":[{"name":"key","type":"int"},{"name":"value","type":"string"}]}}`},
 		{connector.MapBuilder(connector.OptionalStringSchema, connector.StringSchema).MustBuild(),
 			`{"type":"array","items":{"type":"record","name":"MapEntry","namespace":"io.confluent.connect.avro","fields":[{"name":"key","type":["null","string"],"default":null},{"name":"value","type":"string"}]}}`},
+		// Schema.Name.writeName leaves "namespace" out when it equals the enclosing
+		// record's (Tributary's old output repeated it).
 		{connector.StructBuilder().Field("a", connector.StructBuilder().Field("b", connector.Int32Schema).MustBuild()).MustBuild(),
-			`{"type":"record","name":"ConnectDefault","namespace":"io.confluent.connect.avro","fields":[{"name":"a","type":{"type":"record","name":"ConnectDefault2","namespace":"io.confluent.connect.avro","fields":[{"name":"b","type":"int"}]}}]}`},
+			`{"type":"record","name":"ConnectDefault","namespace":"io.confluent.connect.avro","fields":[{"name":"a","type":{"type":"record","name":"ConnectDefault2","fields":[{"name":"b","type":"int"}]}}]}`},
 		{connector.StructBuilder().SetName("Flat").Field("n", connector.NewSchemaBuilder(connector.TypeInt32).SetDefault(int32(7)).MustBuild()).MustBuild(),
 			`{"type":"record","name":"Flat","fields":[{"name":"n","type":{"type":"int","connect.default":7},"default":7}],"connect.name":"Flat"}`},
 	} {
@@ -116,7 +123,10 @@ func TestAvroSchemaJSONNoMetaData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"type":"record","name":"B","namespace":"a","fields":[{"name":"t","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"i","type":{"type":"int","connect.type":"int8"}}]}`
+	// fromConnectSchema adds connect.type inside its "if (connectMetaData)" block, so
+	// without the metadata an int8 is a plain "int" (Tributary's old output kept
+	// connect.type); the logical types and Decimal's scale/precision stay.
+	want := `{"type":"record","name":"B","namespace":"a","fields":[{"name":"t","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"i","type":"int"}]}`
 	if out.json != want {
 		t.Errorf("got %s", out.json)
 	}
@@ -315,6 +325,20 @@ func TestAvroTombstoneAndNulls(t *testing.T) {
 		if !errors.As(err, &de) {
 			t.Errorf("not a DataError: %T", err)
 		}
+	}
+	// AvroData.validateSchemaValue: a null for a required schema fails even with a
+	// default (Tributary used to send a tombstone, or the default); an optional schema
+	// with a default still gives a tombstone.
+	withDefault := connector.NewSchemaBuilder(connector.TypeInt32).SetDefault(int32(1)).MustBuild()
+	for _, rs := range []*connector.Schema{connector.Int32Schema, withDefault} {
+		var de *connector.DataError
+		if _, err := c.FromConnect("t", nil, rs, nil); !errors.As(err, &de) || !strings.Contains(err.Error(), "Found null value for non-optional schema") {
+			t.Errorf("null for required %+v: %v", rs, err)
+		}
+	}
+	optDefault := connector.NewSchemaBuilder(connector.TypeInt32).Optional().SetDefault(int32(1)).MustBuild()
+	if b, err := c.FromConnect("t", nil, optDefault, nil); err != nil || b != nil {
+		t.Errorf("null for optional with default: %v %v", b, err)
 	}
 	if _, err := c.FromConnect("t", nil, nil, "x"); err == nil {
 		t.Error("schemaless value accepted")
@@ -538,5 +562,158 @@ func TestAvroWithSrfake(t *testing.T) {
 	}
 	if !gs.Equal(s) || !valuesEqual(gv, st) {
 		t.Errorf("round trip through srfake: %+v %v", gs, gv)
+	}
+}
+
+// TestAvroSchemaJSONJavaOutput pins the exact canonical strings for cases where
+// AvroData.fromConnectSchema and Avro's Schema.toString have behaviour worth spelling out.
+// Each expectation is derived from the Java source (AvroData 8.5.0-0, Avro 1.12).
+func TestAvroSchemaJSONJavaOutput(t *testing.T) {
+	inner := connector.StructBuilder().Field("b", connector.Int32Schema).MustBuild()
+	named := connector.StructBuilder().SetName("b.In").Field("x", connector.StringSchema).MustBuild()
+	optNamed := connector.StructBuilder().SetName("b.In").Field("x", connector.StringSchema).Optional().MustBuild()
+	plain := connector.StructBuilder().SetName("Plain").Field("x", connector.StringSchema).MustBuild()
+	withParams := connector.StructBuilder().SetName("p.P").SetParameter("k", "v").Field("x", connector.Int32Schema).MustBuild()
+	optStruct := connector.StructBuilder().Field("x", connector.Int32Schema).Field("y", connector.OptionalStringSchema).Optional().MustBuild()
+	def := mustStruct(t, optStruct, "x", int32(3))
+	optStructDef := *optStruct
+	optStructDef.Default = def
+	for _, tc := range []struct {
+		name string
+		s    *connector.Schema
+		want string
+	}{
+		{
+			// fromConnectContext.schemaMap hands back the Avro schema of an equal struct
+			// converted before (so the ConnectDefault counter does not move), and
+			// Schema.toString writes a name it has written before as a reference,
+			// relative to the enclosing namespace (Name.getQualified).
+			"reused struct", connector.StructBuilder().Field("a", inner).Field("c", inner).MustBuild(),
+			`{"type":"record","name":"ConnectDefault","namespace":"io.confluent.connect.avro","fields":[{"name":"a","type":{"type":"record","name":"ConnectDefault2","fields":[{"name":"b","type":"int"}]}},{"name":"c","type":"ConnectDefault2"}]}`,
+		},
+		{
+			// An optional struct is the union [null, record] built from the cycle
+			// reference of the name; the reference is the full name outside its namespace.
+			"named struct reused optional", connector.StructBuilder().SetName("a.Top").Field("x", named).Field("y", optNamed).MustBuild(),
+			`{"type":"record","name":"Top","namespace":"a","fields":[{"name":"x","type":{"type":"record","name":"In","namespace":"b","fields":[{"name":"x","type":"string"}],"connect.name":"b.In"}},{"name":"y","type":["null","b.In"],"default":null}],"connect.name":"a.Top"}`,
+		},
+		{
+			// Name.writeName: a type without a namespace inside one that has one gets "".
+			"null namespace", connector.StructBuilder().SetName("a.Top").Field("x", plain).MustBuild(),
+			`{"type":"record","name":"Top","namespace":"a","fields":[{"name":"x","type":{"type":"record","name":"Plain","namespace":"","fields":[{"name":"x","type":"string"}],"connect.name":"Plain"}}],"connect.name":"a.Top"}`,
+		},
+		{
+			// The STRUCT case makes an optional struct ["null", record] even with a default
+			// (other optional types with a default are [T, "null"]); the default stays on
+			// the record as connect.default (nonOptional keeps it) and is the field's
+			// default, valid since Avro 1.12 accepts a union default matching any branch.
+			"optional struct with default", connector.StructBuilder().SetName("a.Top").Field("s", &optStructDef).MustBuild(),
+			`{"type":"record","name":"Top","namespace":"a","fields":[{"name":"s","type":["null",{"type":"record","name":"ConnectDefault","namespace":"io.confluent.connect.avro","fields":[{"name":"x","type":"int"},{"name":"y","type":["null","string"],"default":null}],"connect.default":{"x":3,"y":null}}],"default":{"x":3,"y":null}}],"connect.name":"a.Top"}`,
+		},
+		{
+			// connect.default is the JsonNode of defaultValueFromConnect (a FloatNode prints
+			// as Float.toString, a DoubleNode as Double.toString); a field default goes
+			// through JacksonUtils.toObject/toJsonNode, which turns a float into a double.
+			// A map with non-string keys has a default of [key, value] arrays, which Avro
+			// rejects for an array of MapEntry records, so the field gets none ("Ignoring
+			// invalid default").
+			"defaults", connector.StructBuilder().
+				Field("i", connector.NewSchemaBuilder(connector.TypeInt32).Optional().SetDefault(int32(5)).MustBuild()).
+				Field("f", connector.NewSchemaBuilder(connector.TypeFloat32).SetDefault(float32(1.1)).MustBuild()).
+				Field("d", connector.NewSchemaBuilder(connector.TypeFloat64).SetDefault(float64(1)).MustBuild()).
+				Field("m", connector.MapBuilder(connector.Int32Schema, connector.StringSchema).SetDefault(map[any]any{int32(1): "a"}).MustBuild()).
+				MustBuild(),
+			`{"type":"record","name":"ConnectDefault","namespace":"io.confluent.connect.avro","fields":[{"name":"i","type":[{"type":"int","connect.default":5},"null"],"default":5},{"name":"f","type":{"type":"float","connect.default":1.1},"default":1.100000023841858},{"name":"d","type":{"type":"double","connect.default":1.0},"default":1.0},{"name":"m","type":{"type":"array","items":{"type":"record","name":"MapEntry","fields":[{"name":"key","type":"int"},{"name":"value","type":"string"}]},"connect.default":[[1,"a"]]}}]}`,
+		},
+		{
+			// The BYTES case adds scale and precision whatever they are; a scale outside
+			// [0, precision] only keeps LogicalTypes.decimal off, and the legacy
+			// logicalType prop is added all the same.
+			"decimal negative scale", connector.DecimalSchema(-2).MustBuild(),
+			`{"type":"bytes","scale":-2,"precision":64,"connect.version":1,"connect.parameters":{"scale":"-2"},"connect.name":"org.apache.kafka.connect.data.Decimal","logicalType":"decimal"}`,
+		},
+		{
+			// Record doc from io.confluent.connect.avro.record.doc, field doc from
+			// io.confluent.connect.avro.field.doc.<name>; parameters starting with "avro"
+			// are copied as props after everything else. A named map with non-string
+			// keys: the record takes the map's name and connect.internal.type=MapEntry,
+			// the array the map's props.
+			"docs, avro props, named map", connector.StructBuilder().SetName("r.R").SetDoc("rd").
+				SetParameter("avro.java.string", "String").
+				SetParameter("io.confluent.connect.avro.field.doc.a", "adoc").
+				SetParameter("io.confluent.connect.avro.record.doc", "recdoc").
+				Field("a", connector.StringSchema).
+				Field("m", connector.MapBuilder(connector.OptionalStringSchema, connector.Int32Schema).SetName("my.Map").MustBuild()).
+				MustBuild(),
+			`{"type":"record","name":"R","namespace":"r","doc":"recdoc","fields":[{"name":"a","type":"string","doc":"adoc"},{"name":"m","type":{"type":"array","items":{"type":"record","name":"Map","namespace":"my","fields":[{"name":"key","type":["null","string"],"default":null},{"name":"value","type":"int"}],"connect.internal.type":"MapEntry"},"connect.name":"my.Map"}}],"connect.doc":"rd","connect.parameters":{"avro.java.string":"String","io.confluent.connect.avro.field.doc.a":"adoc","io.confluent.connect.avro.record.doc":"recdoc"},"connect.name":"r.R","avro.java.string":"String"}`,
+		},
+		{
+			// addAvroRecordField: a named type met again (seenNamedTypes) that is an Avro
+			// named type gets its parameters as a field-level connect.parameters prop.
+			"field-level parameters", connector.StructBuilder().Field("p1", withParams).Field("p2", withParams).MustBuild(),
+			`{"type":"record","name":"ConnectDefault","namespace":"io.confluent.connect.avro","fields":[{"name":"p1","type":{"type":"record","name":"P","namespace":"p","fields":[{"name":"x","type":"int"}],"connect.parameters":{"k":"v"},"connect.name":"p.P"}},{"name":"p2","type":"p.P","connect.parameters":{"k":"v"}}]}`,
+		},
+		{
+			// Strings are written by Jackson: only '"', '\\' and control characters are
+			// escaped ('<', '/', non-ASCII stay as they are).
+			"escaping", connector.NewSchemaBuilder(connector.TypeString).SetDoc("a<b/\"c\"\té").MustBuild(),
+			`{"type":"string","connect.doc":"a<b/\"c\"\té"}`,
+		},
+	} {
+		got, err := AvroSchemaJSON(tc.s)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.name, got, tc.want)
+		}
+		// Our own reader takes the relative references and "namespace":"" back.
+		if _, err := parseAvroSchema(got); err != nil {
+			t.Errorf("%s: parse: %v", tc.name, err)
+		}
+	}
+}
+
+func TestAvroSchemaJSONErrors(t *testing.T) {
+	// Avro's NameValidator rejects names that are not identifiers (scrub.invalid.names
+	// is false by default).
+	if _, err := AvroSchemaJSON(connector.StructBuilder().SetName("my-topic.Value").Field("a", connector.Int32Schema).MustBuild()); err == nil ||
+		!strings.Contains(err.Error(), "Illegal character in: my-topic") {
+		t.Errorf("invalid namespace: %v", err)
+	}
+	// Two different maps with non-string keys would share io.confluent.connect.avro.MapEntry
+	// (Avro would print the second as a reference to the first, so its data would not
+	// match the registered schema): refused.
+	s := connector.StructBuilder().
+		Field("a", connector.MapBuilder(connector.Int32Schema, connector.StringSchema).MustBuild()).
+		Field("b", connector.MapBuilder(connector.Int32Schema, connector.Int64Schema).MustBuild()).MustBuild()
+	if _, err := AvroSchemaJSON(s); err == nil || !strings.Contains(err.Error(), "can't redefine: io.confluent.connect.avro.MapEntry") {
+		t.Errorf("MapEntry clash: %v", err)
+	}
+	// The same map twice is one MapEntry, referenced the second time.
+	m := connector.MapBuilder(connector.Int32Schema, connector.StringSchema).MustBuild()
+	got, err := AvroSchemaJSON(connector.StructBuilder().Field("a", m).Field("b", m).MustBuild())
+	want := `{"type":"record","name":"ConnectDefault","namespace":"io.confluent.connect.avro","fields":[{"name":"a","type":{"type":"array","items":{"type":"record","name":"MapEntry","fields":[{"name":"key","type":"int"},{"name":"value","type":"string"}]}}},{"name":"b","type":{"type":"array","items":"MapEntry"}}]}`
+	if err != nil || got != want {
+		t.Errorf("got %s, %v\nwant %s", got, err, want)
+	}
+}
+
+// TestAvroOptionalStructDefaultEncoding: an optional struct with a default is ["null",
+// record], so a value is branch 1.
+func TestAvroOptionalStructDefaultEncoding(t *testing.T) {
+	f := newFakeRegistry(t)
+	c := newAvro(t, f)
+	opt := connector.StructBuilder().Field("x", connector.Int32Schema).Optional().MustBuild()
+	d := *opt
+	d.Default = mustStruct(t, opt, "x", int32(3))
+	s := connector.StructBuilder().SetName("T").Field("s", &d).MustBuild()
+	b, err := c.FromConnect("t", nil, s, mustStruct(t, s, "s", mustStruct(t, &d, "x", int32(1))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []byte{0, 0, 0, 0, 1, 0x02, 0x02}; !bytes.Equal(b, want) {
+		t.Errorf("got % x want % x", b, want)
 	}
 }

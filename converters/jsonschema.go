@@ -2,14 +2,20 @@ package converters
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
+	"unicode/utf16"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // JSONSchemaClass is Confluent's JSON Schema converter class name.
@@ -22,30 +28,37 @@ const (
 	jsConnectVersion = "connect.version"
 	jsConnectParams  = "connect.parameters"
 	jsConnectMap     = "map"
-	jsDefaultName    = "JsonSchema"
+	jsNamespace      = "io.confluent.connect.json"
 )
 
-var jsonSchemaConfigDef = &connector.ConfigDef{Keys: slices.Concat([]connector.ConfigKey{converterTypeKey}, srConfigKeys)}
+// JsonSchemaDataConfig keys the converter honours.
+const (
+	JSONSchemaAdditionalPropertiesConfig = "object.additional.properties"
+)
+
+var jsonSchemaConfigDef = &connector.ConfigDef{Keys: slices.Concat([]connector.ConfigKey{converterTypeKey}, srConfigKeys, []connector.ConfigKey{
+	{Name: JSONSchemaAdditionalPropertiesConfig, Type: connector.ConfigBoolean, Default: "true", Importance: connector.Medium,
+		Doc: "Whether to allow additional properties for object schemas."},
+	{Name: DecimalFormatConfig, Type: connector.ConfigString, Default: DecimalFormatBase64,
+		Validate: connector.OneOf(DecimalFormatBase64, DecimalFormatNumeric), Importance: connector.Low,
+		Doc: "Controls which format this converter will serialize decimals in. This value is case insensitive and can be either 'BASE64' (default) or 'NUMERIC'"},
+})}
 
 // JSONSchemaConverter is io.confluent.connect.json.JsonSchemaConverter: Connect data in the
 // Confluent wire format (magic 0, 4-byte big-endian schema id, UTF-8 JSON), with a JSON
 // Schema registered (schemaType "JSON") in a Schema Registry.
 //
-// The JSON Schema follows the conventions of Confluent's JsonSchemaData as far as they are
-// known here: structs are {"type":"object","properties":…} with "connect.index" on each
-// property, "connect.type" marks int8/16/32/64, float32/64, bytes and maps, optional schemas
-// are {"oneOf":[{"type":"null"},…]}, the schema name is the "title", and "connect.version",
-// "connect.parameters", "description" and "default" carry the rest. Decimals are numbers
-// ({"type":"number","connect.type":"bytes","title":"org.apache.kafka.connect.data.Decimal"})
-// written as JSON numbers. Maps with string keys are objects with "additionalProperties";
-// other maps are arrays of [key, value] pairs (a Tributary choice, as in JsonConverter: the
-// exact Confluent form of those is not known here). The payload is JsonConverter's
-// schemaless JSON of the value, with decimals as numbers.
+// The JSON Schema is what JsonSchemaData.fromConnectSchema builds, printed as
+// JsonSchema.canonicalString() prints it (see jsGen), and the payload is
+// JsonSchemaData.fromConnectData's JSON: decimals as base64 of the unscaled bytes (or
+// numbers with decimal.format=NUMERIC), bytes as base64, maps with string keys as objects
+// and other maps as arrays of {"key": …, "value": …} objects.
 //
 // It is safe for concurrent use once configured.
 type JSONSchemaConverter struct {
 	srSerde
 	json *JSONConverter
+	gen  jsGen
 
 	mu     sync.RWMutex
 	toJS   map[*connector.Schema]*avroOut
@@ -77,16 +90,24 @@ func (c *JSONSchemaConverter) Configure(cfg connector.Config) error {
 	if err := c.configure(v, "JSON"); err != nil {
 		return err
 	}
+	c.gen = jsGen{
+		numeric:         strings.EqualFold(v.String(DecimalFormatConfig), DecimalFormatNumeric),
+		additionalProps: v.Bool(JSONSchemaAdditionalPropertiesConfig),
+	}
 	c.json = &JSONConverter{}
-	c.json.apply(false, 1, true, true)
+	c.json.apply(false, 1, c.gen.numeric, true)
 	c.toJS = map[*connector.Schema]*avroOut{}
 	c.fromJS = map[int32]*connector.Schema{}
 	return nil
 }
 
-// FromConnect is fromConnectData: nil for a null value (a tombstone), else the wire bytes.
+// FromConnect is fromConnectData: the wire bytes, or nil (a tombstone).
+//
+// As in JsonSchemaConverter, a null value is a tombstone only when fromConnectData gives
+// no JSON node: with a null schema, or a required schema without a default. A null for an
+// optional schema is the JSON null, framed and with its schema registered.
 func (c *JSONSchemaConverter) FromConnect(topic string, _ connector.Headers, s *connector.Schema, v any) ([]byte, error) {
-	if v == nil && (s == nil || s.Default == nil) {
+	if v == nil && s == nil {
 		return nil, nil
 	}
 	prefix := fmt.Sprintf("Converting Kafka Connect data to byte[] failed due to serialization error of topic %s", topic)
@@ -97,14 +118,19 @@ func (c *JSONSchemaConverter) FromConnect(topic string, _ connector.Headers, s *
 	if err != nil {
 		return nil, dataErr("%s: %v", prefix, err)
 	}
+	node, omit, err := c.gen.value(s, v)
+	if err != nil {
+		return nil, dataErr("%s: %v", prefix, err)
+	}
+	if omit {
+		return nil, nil
+	}
 	subject, err := c.subject(topic, out.fullName)
 	if err != nil {
 		return nil, err
 	}
 	buf := bytes.NewBuffer(make([]byte, 5, 64))
-	if err := c.json.writeValue(buf, s, v); err != nil {
-		return nil, dataErr("%s: %v", prefix, err)
-	}
+	node.writePayload(buf)
 	id, err := c.schemaID(subject, out.json)
 	if err != nil {
 		return nil, registryErr(prefix, subject, err)
@@ -122,14 +148,14 @@ func (c *JSONSchemaConverter) jsonSchema(s *connector.Schema) (*avroOut, error) 
 		return out, nil
 	}
 	var b bytes.Buffer
-	if err := c.writeJSONSchema(&b, s, -1); err != nil {
+	if err := c.gen.schema(&b, s, -1, false); err != nil {
 		return nil, err
 	}
-	// The record name (RecordNameStrategy) is the schema's title, as JsonSchema.name()
-	// gives; without a title Tributary uses "JsonSchema" (a guess at Confluent's default).
-	out = &avroOut{json: b.String(), fullName: s.Name}
-	if out.fullName == "" {
-		out.fullName = jsDefaultName
+	// The record name (RecordNameStrategy) is JsonSchema.name(): the document's "title",
+	// which an optional schema (a oneOf) does not have.
+	out = &avroOut{json: b.String()}
+	if !s.Optional {
+		out.fullName = s.Name
 	}
 	c.mu.Lock()
 	if len(c.toJS) >= c.cacheMax {
@@ -140,154 +166,551 @@ func (c *JSONSchemaConverter) jsonSchema(s *connector.Schema) (*avroOut, error) 
 	return out, nil
 }
 
-// JSONSchemaOf returns the JSON Schema document the converter registers for s.
+// JSONSchemaOf returns the JSON Schema document the converter registers for s (with the
+// default JsonSchemaDataConfig).
 func JSONSchemaOf(s *connector.Schema) (string, error) {
-	c := &JSONSchemaConverter{json: &JSONConverter{}}
-	c.json.apply(false, 1, true, true)
+	g := jsGen{additionalProps: true}
 	var b bytes.Buffer
-	if err := c.writeJSONSchema(&b, s, -1); err != nil {
+	if err := g.schema(&b, s, -1, false); err != nil {
 		return "", err
 	}
 	return b.String(), nil
 }
 
-// writeJSONSchema writes s; index >= 0 adds "connect.index" (a struct field's schema).
-func (c *JSONSchemaConverter) writeJSONSchema(b *bytes.Buffer, s *connector.Schema, index int) error {
-	if !s.Optional {
-		return c.writeNonNull(b, s, index, true)
-	}
-	b.WriteString(`{"oneOf":[{"type":"null"},`)
-	if err := c.writeNonNull(b, s, -1, false); err != nil {
-		return err
-	}
-	b.WriteByte(']')
-	if err := c.writeTail(b, s, index, false); err != nil {
-		return err
+// jsGen is JsonSchemaData.fromConnectSchema and fromConnectData.
+//
+// The schema is printed as JsonSchema.canonicalString() prints it: everit's
+// Schema.toString() (ToStringVisitor), parsed by Jackson and written again compactly. So
+// the keys of a schema object come in this order: the type-specific keywords ("type", and
+// "additionalProperties": false for a struct when object.additional.properties=false), then
+// "title" (the Connect name), "description" (the doc), "default", then the non-keyword
+// properties, then "additionalProperties" (a map's values), "items" or "properties"; a
+// boolean writes its "type" last. The non-keyword properties and the "properties" of an
+// object live in java.util.HashMaps, so they come in HashMap iteration order (javaHashOrder):
+// connect.index, connect.version, connect.type, connect.parameters for the former (the
+// same for every subset, whichever table size the copy in Schema's constructor gets), and
+// the hash order of the field names for the latter; connect.index gives the field order
+// back. An optional schema is {"connect.index": i, "oneOf": [{"type": "null"}, S]}, with
+// everything else, the default included, on S.
+type jsGen struct {
+	numeric         bool // decimal.format=NUMERIC
+	additionalProps bool // object.additional.properties
+}
+
+type jsKV struct {
+	key string
+	val []byte
+}
+
+func jsObject(b *bytes.Buffer, kvs []jsKV) {
+	b.WriteByte('{')
+	for i, kv := range kvs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		avroStr(b, kv.key)
+		b.WriteByte(':')
+		b.Write(kv.val)
 	}
 	b.WriteByte('}')
-	return nil
 }
 
-// writeTail writes the "default" (when withDefault) and "connect.index" members.
-func (c *JSONSchemaConverter) writeTail(b *bytes.Buffer, s *connector.Schema, index int, nonNull bool) error {
-	if s.Default != nil && (!s.Optional || !nonNull) {
-		b.WriteString(`,"default":`)
-		if err := c.json.writeValue(b, s, s.Default); err != nil {
-			return fmt.Errorf("invalid default: %w", err)
+// schema writes the JSON Schema of s (rawSchemaFromConnectSchema); index >= 0 is the
+// connect.index of a struct field or map entry part.
+func (g *jsGen) schema(b *bytes.Buffer, s *connector.Schema, index int, ignoreOptional bool) error {
+	optional := s.Optional && !ignoreOptional
+	if optional {
+		// {"connect.index": i, "oneOf": [{"type": "null"}, S]}
+		req := *s
+		req.Optional = false
+		var inner bytes.Buffer
+		if err := g.schema(&inner, &req, -1, false); err != nil {
+			return err
 		}
+		var kvs []jsKV
+		if index >= 0 {
+			kvs = append(kvs, jsKV{jsConnectIndex, []byte(strconv.Itoa(index))})
+		}
+		kvs = append(kvs, jsKV{"oneOf", append(append([]byte(`[{"type":"null"},`), inner.Bytes()...), ']')})
+		jsObject(b, kvs)
+		return nil
 	}
-	if index >= 0 {
-		b.WriteString(`,"` + jsConnectIndex + `":`)
-		b.WriteString(strconv.Itoa(index))
-	}
-	return nil
-}
-
-func (c *JSONSchemaConverter) writeNonNull(b *bytes.Buffer, s *connector.Schema, index int, tail bool) error {
-	var connectType string
+	var head, tail []jsKV
+	typeLast := false
+	connectType := ""
 	switch s.Type {
 	case connector.TypeInt8, connector.TypeInt16, connector.TypeInt32, connector.TypeInt64:
-		b.WriteString(`{"type":"integer"`)
+		head = []jsKV{{"type", []byte(`"integer"`)}}
 		connectType = s.Type.String()
 	case connector.TypeFloat32, connector.TypeFloat64:
-		b.WriteString(`{"type":"number"`)
+		head = []jsKV{{"type", []byte(`"number"`)}}
 		connectType = s.Type.String()
 	case connector.TypeBoolean:
-		b.WriteString(`{"type":"boolean"`)
+		typeLast = true
 	case connector.TypeString:
-		b.WriteString(`{"type":"string"`)
+		head = []jsKV{{"type", []byte(`"string"`)}}
 	case connector.TypeBytes:
-		if s.Name == connector.DecimalName {
-			b.WriteString(`{"type":"number"`)
+		if s.Name == connector.DecimalName && g.numeric {
+			head = []jsKV{{"type", []byte(`"number"`)}}
 		} else {
-			b.WriteString(`{"type":"string"`)
+			head = []jsKV{{"type", []byte(`"string"`)}}
 		}
 		connectType = "bytes"
 	case connector.TypeArray:
 		if s.ValueSchema == nil {
 			return fmt.Errorf("array schema without a value schema")
 		}
-		b.WriteString(`{"type":"array","items":`)
-		if err := c.writeJSONSchema(b, s.ValueSchema, -1); err != nil {
+		head = []jsKV{{"type", []byte(`"array"`)}}
+		var items bytes.Buffer
+		if err := g.schema(&items, s.ValueSchema, -1, false); err != nil {
 			return err
 		}
+		tail = []jsKV{{"items", items.Bytes()}}
 	case connector.TypeMap:
 		if s.KeySchema == nil || s.ValueSchema == nil {
 			return fmt.Errorf("map schema without key or value schema")
 		}
-		if s.KeySchema.Type == connector.TypeString {
-			b.WriteString(`{"type":"object","additionalProperties":`)
-			if err := c.writeJSONSchema(b, s.ValueSchema, -1); err != nil {
-				return err
-			}
-		} else {
-			b.WriteString(`{"type":"array","items":{"type":"array","items":[`)
-			if err := c.writeJSONSchema(b, s.KeySchema, -1); err != nil {
-				return err
-			}
-			b.WriteByte(',')
-			if err := c.writeJSONSchema(b, s.ValueSchema, -1); err != nil {
-				return err
-			}
-			b.WriteString(`],"minItems":2,"maxItems":2}`)
-		}
 		connectType = jsConnectMap
-	case connector.TypeStruct:
-		b.WriteString(`{"type":"object","properties":{`)
-		for i, f := range s.Fields {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSONString(b, f.Name)
-			b.WriteByte(':')
-			if err := c.writeJSONSchema(b, f.Schema, i); err != nil {
+		if s.KeySchema.Type == connector.TypeString && !s.KeySchema.Optional {
+			head = []jsKV{{"type", []byte(`"object"`)}}
+			var vals bytes.Buffer
+			if err := g.schema(&vals, s.ValueSchema, -1, false); err != nil {
 				return err
 			}
+			tail = []jsKV{{"additionalProperties", vals.Bytes()}}
+		} else {
+			// An array of {"key": …, "value": …} objects.
+			head = []jsKV{{"type", []byte(`"array"`)}}
+			var k, v bytes.Buffer
+			if err := g.schema(&k, s.KeySchema, 0, false); err != nil {
+				return err
+			}
+			if err := g.schema(&v, s.ValueSchema, 1, false); err != nil {
+				return err
+			}
+			parts := map[string][]byte{"key": k.Bytes(), "value": v.Bytes()}
+			var props []jsKV
+			for _, name := range javaHashOrder([]string{"key", "value"}, 16) {
+				props = append(props, jsKV{name, parts[name]})
+			}
+			var pb, entry bytes.Buffer
+			jsObject(&pb, props)
+			jsObject(&entry, []jsKV{{"type", []byte(`"object"`)}, {"properties", pb.Bytes()}})
+			tail = []jsKV{{"items", entry.Bytes()}}
 		}
-		b.WriteByte('}')
+	case connector.TypeStruct:
+		head = []jsKV{{"type", []byte(`"object"`)}}
+		if !g.additionalProps {
+			head = append(head, jsKV{"additionalProperties", []byte("false")})
+		}
+		if len(s.Fields) > 0 {
+			names := make([]string, len(s.Fields))
+			fields := map[string][]byte{}
+			for i, f := range s.Fields {
+				names[i] = f.Name
+				var fb bytes.Buffer
+				if err := g.schema(&fb, f.Schema, f.Index, false); err != nil {
+					return err
+				}
+				fields[f.Name] = fb.Bytes()
+			}
+			var props []jsKV
+			for _, name := range javaHashOrder(names, 16) {
+				props = append(props, jsKV{name, fields[name]})
+			}
+			var pb bytes.Buffer
+			jsObject(&pb, props)
+			tail = []jsKV{{"properties", pb.Bytes()}}
+		}
 	default:
 		return fmt.Errorf("unsupported type %v", s.Type)
 	}
-	if connectType != "" {
-		b.WriteString(`,"` + jsConnectType + `":`)
-		writeJSONString(b, connectType)
-	}
+	kvs := head
 	if s.Name != "" {
-		b.WriteString(`,"title":`)
-		writeJSONString(b, s.Name)
-	}
-	if s.Version != nil {
-		b.WriteString(`,"` + jsConnectVersion + `":`)
-		b.WriteString(strconv.Itoa(int(*s.Version)))
+		kvs = append(kvs, jsKV{"title", textJSON(s.Name)})
 	}
 	if s.Doc != "" {
-		b.WriteString(`,"description":`)
-		writeJSONString(b, s.Doc)
+		kvs = append(kvs, jsKV{"description", textJSON(s.Doc)})
 	}
-	if len(s.Parameters) > 0 {
-		b.WriteString(`,"` + jsConnectParams + `":{`)
-		keys := make([]string, 0, len(s.Parameters))
-		for k := range s.Parameters {
+	if s.Default != nil {
+		d, omit, err := g.value(s, s.Default)
+		if err != nil {
+			return fmt.Errorf("invalid default: %w", err)
+		}
+		if !omit {
+			var db bytes.Buffer
+			if err := d.writeEverit(&db, true); err != nil {
+				return fmt.Errorf("invalid default: %w", err)
+			}
+			kvs = append(kvs, jsKV{"default", db.Bytes()})
+		}
+	}
+	// The non-keyword properties, in HashMap order: connect.index, connect.version,
+	// connect.type, connect.parameters.
+	if index >= 0 {
+		kvs = append(kvs, jsKV{jsConnectIndex, []byte(strconv.Itoa(index))})
+	}
+	if s.Version != nil {
+		kvs = append(kvs, jsKV{jsConnectVersion, []byte(strconv.Itoa(int(*s.Version)))})
+	}
+	if connectType != "" {
+		kvs = append(kvs, jsKV{jsConnectType, textJSON(connectType)})
+	}
+	if p := jsParamsJSON(s); p != nil {
+		kvs = append(kvs, jsKV{jsConnectParams, p})
+	}
+	kvs = append(kvs, tail...)
+	if typeLast {
+		kvs = append(kvs, jsKV{"type", []byte(`"boolean"`)})
+	}
+	jsObject(b, kvs)
+	return nil
+}
+
+// jsParamsJSON is the connect.parameters object: the parameters but those under
+// io.confluent.connect.json, collected into a HashMap (Collectors.toMap) and printed through
+// org.json's JSONObject, which copies them into a HashMap sized for them; nil if none.
+func jsParamsJSON(s *connector.Schema) []byte {
+	var keys []string
+	for _, k := range orderedParams(s) {
+		if !strings.HasPrefix(k, jsNamespace) {
 			keys = append(keys, k)
 		}
-		sort.Strings(keys)
-		for i, k := range keys {
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	keys = javaHashOrder(javaHashOrder(keys, 16), tableSizeFor(len(keys)))
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		avroStr(&b, k)
+		b.WriteByte(':')
+		avroStr(&b, s.Parameters[k])
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+// value is JsonSchemaData.fromConnectData: the JSON tree of v; omit when Java gives no node
+// at all (a null for a required schema without a default), which leaves a struct field out.
+func (g *jsGen) value(s *connector.Schema, v any) (*avroJSON, bool, error) {
+	if v == nil {
+		switch {
+		case s == nil:
+			return nil, true, nil
+		case s.Default != nil:
+			return g.value(s, s.Default)
+		case s.Optional:
+			return &avroJSON{kind: ajNull}, false, nil
+		}
+		return nil, true, nil
+	}
+	if s == nil {
+		return nil, false, dataErr("schemaless values are not supported")
+	}
+	switch s.Name {
+	case connector.DecimalName:
+		d, ok := v.(connector.Decimal)
+		if !ok {
+			return nil, false, dataErr("Invalid type for Decimal, expected BigDecimal but was %s", jvalues.JavaClass(v))
+		}
+		if g.numeric {
+			return &avroJSON{kind: ajFloat, s: jvalues.BigDecimalString(d)}, false, nil
+		}
+		raw, err := jvalues.DecimalFromLogical(s, d)
+		if err != nil {
+			return nil, false, err
+		}
+		return &avroJSON{kind: ajText, s: base64.StdEncoding.EncodeToString(raw), raw: raw}, false, nil
+	case connector.DateName, connector.TimeName, connector.TimestampName:
+		t, ok := v.(time.Time)
+		if !ok {
+			return nil, false, dataErr("Invalid type for %s, expected Date but was %s", strings.TrimPrefix(s.Name, "org.apache.kafka.connect.data."), jvalues.JavaClass(v))
+		}
+		var n int64
+		switch s.Name {
+		case connector.DateName:
+			d, err := dateFromLogical(t)
+			if err != nil {
+				return nil, false, err
+			}
+			n = int64(d)
+		case connector.TimeName:
+			d, err := timeFromLogical(t)
+			if err != nil {
+				return nil, false, err
+			}
+			n = int64(d)
+		default:
+			n = t.UnixMilli()
+		}
+		return &avroJSON{kind: ajInt, s: strconv.FormatInt(n, 10)}, false, nil
+	}
+	wrong := func() (*avroJSON, bool, error) {
+		return nil, false, dataErr("Invalid type for %s: %s", s.Type.Upper(), jvalues.JavaClass(v))
+	}
+	integer := func(n int64) (*avroJSON, bool, error) {
+		return &avroJSON{kind: ajInt, s: strconv.FormatInt(n, 10)}, false, nil
+	}
+	switch s.Type {
+	case connector.TypeInt8:
+		x, ok := v.(int8)
+		if !ok {
+			return wrong()
+		}
+		return integer(int64(x))
+	case connector.TypeInt16:
+		x, ok := v.(int16)
+		if !ok {
+			return wrong()
+		}
+		return integer(int64(x))
+	case connector.TypeInt32:
+		x, ok := v.(int32)
+		if !ok {
+			return wrong()
+		}
+		return integer(int64(x))
+	case connector.TypeInt64:
+		x, ok := v.(int64)
+		if !ok {
+			return wrong()
+		}
+		return integer(x)
+	case connector.TypeFloat32:
+		x, ok := v.(float32)
+		if !ok {
+			return wrong()
+		}
+		return &avroJSON{kind: ajFloat, s: jvalues.FloatString(x)}, false, nil
+	case connector.TypeFloat64:
+		x, ok := v.(float64)
+		if !ok {
+			return wrong()
+		}
+		return &avroJSON{kind: ajFloat, s: jvalues.DoubleString(x)}, false, nil
+	case connector.TypeBoolean:
+		x, ok := v.(bool)
+		if !ok {
+			return wrong()
+		}
+		return &avroJSON{kind: ajBool, b: x}, false, nil
+	case connector.TypeString:
+		x, ok := v.(string)
+		if !ok {
+			return wrong()
+		}
+		return &avroJSON{kind: ajText, s: x}, false, nil
+	case connector.TypeBytes:
+		x, ok := v.([]byte)
+		if !ok {
+			return nil, false, dataErr("Invalid type for bytes type: %s", jvalues.JavaClass(v))
+		}
+		return &avroJSON{kind: ajText, s: base64.StdEncoding.EncodeToString(x), raw: x}, false, nil
+	case connector.TypeArray:
+		l, ok := v.([]any)
+		if !ok {
+			return wrong()
+		}
+		out := &avroJSON{kind: ajArray, arr: []*avroJSON{}}
+		for _, e := range l {
+			n, omit, err := g.value(s.ValueSchema, e)
+			if err != nil {
+				return nil, false, err
+			}
+			if omit { // ArrayNode.add(null) adds a null
+				n = &avroJSON{kind: ajNull}
+			}
+			out.arr = append(out.arr, n)
+		}
+		return out, false, nil
+	case connector.TypeMap:
+		if _, ok := v.(map[string]any); !ok {
+			if _, ok := v.(map[any]any); !ok {
+				return wrong()
+			}
+		}
+		objectMode := s.KeySchema.Type == connector.TypeString && !s.KeySchema.Optional
+		out := &avroJSON{kind: ajArray, arr: []*avroJSON{}}
+		if objectMode {
+			out.kind = ajObject
+		}
+		for _, e := range jvalues.MapEntries(v) {
+			k, komit, err := g.value(s.KeySchema, e.Key)
+			if err != nil {
+				return nil, false, err
+			}
+			val, omit, err := g.value(s.ValueSchema, e.Value)
+			if err != nil {
+				return nil, false, err
+			}
+			if omit { // ObjectNode.set(k, null) sets a null
+				val = &avroJSON{kind: ajNull}
+			}
+			if komit {
+				k = &avroJSON{kind: ajNull}
+			}
+			if objectMode {
+				out.keys = append(out.keys, k.s) // mapKey.asText()
+				out.arr = append(out.arr, val)
+				continue
+			}
+			out.arr = append(out.arr, &avroJSON{kind: ajObject, keys: []string{"key", "value"}, arr: []*avroJSON{k, val}})
+		}
+		return out, false, nil
+	case connector.TypeStruct:
+		st, ok := v.(*connector.Struct)
+		if !ok {
+			return wrong()
+		}
+		if !st.Schema().Equal(s) {
+			return nil, false, dataErr("Mismatching schema.")
+		}
+		out := &avroJSON{kind: ajObject}
+		for _, f := range s.Fields {
+			fv, _ := st.Get(f.Name) // Struct.get: the field's default for a null
+			n, omit, err := g.value(f.Schema, fv)
+			if err != nil {
+				return nil, false, err
+			}
+			if omit {
+				continue
+			}
+			out.keys = append(out.keys, f.Name)
+			out.arr = append(out.arr, n)
+		}
+		return out, false, nil
+	}
+	return nil, false, dataErr("Couldn't convert value to JSON.")
+}
+
+// writePayload writes a fromConnectData tree as the serializer's ObjectMapper writes it
+// (writeValueAsBytes: keys in insertion order, Jackson's UTF-8 escaping).
+func (v *avroJSON) writePayload(b *bytes.Buffer) {
+	switch v.kind {
+	case ajNull:
+		b.WriteString("null")
+	case ajBool:
+		b.WriteString(strconv.FormatBool(v.b))
+	case ajInt:
+		b.WriteString(v.s)
+	case ajFloat:
+		writeJSONNumber(b, v.s)
+	case ajText:
+		writeJSONString(b, v.s)
+	case ajArray:
+		b.WriteByte('[')
+		for i, e := range v.arr {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			e.writePayload(b)
+		}
+		b.WriteByte(']')
+	case ajObject:
+		b.WriteByte('{')
+		for i, k := range v.keys {
 			if i > 0 {
 				b.WriteByte(',')
 			}
 			writeJSONString(b, k)
 			b.WriteByte(':')
-			writeJSONString(b, s.Parameters[k])
+			v.arr[i].writePayload(b)
 		}
 		b.WriteByte('}')
 	}
-	if tail {
-		if err := c.writeTail(b, s, index, true); err != nil {
+}
+
+// writeEverit writes a default value as it ends up in the canonical schema string: turned
+// by toJsonSchemaValue into a Java value (org.json JSONObject/JSONArray for containers),
+// printed by everit's JSONWriter (numbers through JSONObject.numberToString, objects in the
+// order of JSONObject's HashMap), then parsed by Jackson (floats as BigDecimal) and written
+// again.
+func (v *avroJSON) writeEverit(b *bytes.Buffer, top bool) error {
+	switch v.kind {
+	case ajNull:
+		b.WriteString("null")
+	case ajBool:
+		b.WriteString(strconv.FormatBool(v.b))
+	case ajInt:
+		b.WriteString(v.s)
+	case ajFloat:
+		s, err := everitNumber(v.s)
+		if err != nil {
 			return err
 		}
+		b.WriteString(s)
+	case ajText:
+		if v.raw != nil && !top {
+			// A BinaryNode inside a container becomes a byte[], which JSONObject prints
+			// as an array of (signed) numbers.
+			b.WriteByte('[')
+			for i, c := range v.raw {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(strconv.Itoa(int(int8(c))))
+			}
+			b.WriteByte(']')
+			return nil
+		}
+		avroStr(b, v.s)
+	case ajArray:
+		b.WriteByte('[')
+		for i, e := range v.arr {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := e.writeEverit(b, false); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+	case ajObject:
+		vals := make(map[string]*avroJSON, len(v.keys))
+		for i, k := range v.keys {
+			vals[k] = v.arr[i]
+		}
+		b.WriteByte('{')
+		for i, k := range javaHashOrder(v.keys, 16) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			avroStr(b, k)
+			b.WriteByte(':')
+			if err := vals[k].writeEverit(b, false); err != nil {
+				return err
+			}
+		}
+		b.WriteByte('}')
 	}
-	b.WriteByte('}')
 	return nil
+}
+
+// everitNumber is a Java float or BigDecimal text after JSONObject.numberToString (trailing
+// zeros after a decimal point dropped, with the point if nothing follows it) and a Jackson
+// round trip (a fraction or exponent read as a BigDecimal and written by its toString).
+func everitNumber(s string) (string, error) {
+	switch s {
+	case "NaN", "Infinity", "-Infinity":
+		return "", errors.New("JSON does not allow non-finite numbers.")
+	}
+	if strings.Contains(s, ".") && !strings.ContainsAny(s, "eE") {
+		s = strings.TrimRight(s, "0")
+		s = strings.TrimSuffix(s, ".")
+	}
+	if !strings.ContainsAny(s, ".eE") {
+		return s, nil
+	}
+	d, ok := jvalues.ParseBigDecimal(s)
+	if !ok {
+		return s, nil
+	}
+	return jvalues.BigDecimalString(d), nil
 }
 
 // ToConnect is toConnectData: nil bytes give a null schema and value.
@@ -311,11 +734,106 @@ func (c *JSONSchemaConverter) ToConnect(topic string, _ connector.Headers, b []b
 	if err != nil {
 		return nil, nil, dataErr("%s: %v", prefix, err)
 	}
-	v, err := c.json.toConnect(s, n)
+	v, err := c.valueToConnect(s, n)
 	if err != nil {
 		return nil, nil, dataErr("%s: %v", prefix, err)
 	}
 	return s, v, nil
+}
+
+// valueToConnect is JsonSchemaData.toConnectData: containers here (maps with other than
+// string keys are arrays of {"key", "value"} objects; a missing struct field gives its
+// default or null), scalars and logical types as JsonConverter reads them.
+func (c *JSONSchemaConverter) valueToConnect(s *connector.Schema, n *jsonNode) (any, error) {
+	if s == nil {
+		return c.json.toConnect(nil, n)
+	}
+	if n == nil || n.kind == jsonNull || n.kind == jsonMissing {
+		switch {
+		case s.Default != nil:
+			return s.Default, nil
+		case n == nil || n.kind == jsonMissing || s.Optional:
+			return nil, nil
+		}
+		return nil, dataErr("Invalid null value for required %s field", s.Type.Upper())
+	}
+	switch s.Type {
+	case connector.TypeArray:
+		out := []any{}
+		for _, e := range n.elements() {
+			v, err := c.valueToConnect(s.ValueSchema, e)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case connector.TypeMap:
+		if s.KeySchema.Type == connector.TypeString && !s.KeySchema.Optional {
+			if n.kind != jsonObject {
+				return nil, dataErr("Maps with string fields should be encoded as JSON objects, but found %s", n.nodeType())
+			}
+			out := make(map[string]any, len(n.keys))
+			for i, k := range n.keys {
+				v, err := c.valueToConnect(s.ValueSchema, n.arr[i])
+				if err != nil {
+					return nil, err
+				}
+				out[k] = v
+			}
+			return out, nil
+		}
+		if n.kind != jsonArray {
+			return nil, dataErr("Maps with non-string fields should be encoded as JSON array of objects, but found %s", n.nodeType())
+		}
+		out := make(map[any]any, len(n.arr))
+		for _, e := range n.arr {
+			kn, vn := e.get("key"), e.get("value")
+			switch {
+			case e.kind == jsonArray && len(e.arr) == 2: // Tributary's [key, value] pairs before 2026-11
+				kn, vn = e.arr[0], e.arr[1]
+			case e.kind != jsonObject:
+				return nil, dataErr("Found invalid map entry instead of object: %s", e.nodeType())
+			case len(e.keys) != 2:
+				return nil, dataErr("Found invalid map entry, expected length 2 but found :%d", len(e.keys))
+			}
+			k, err := c.valueToConnect(s.KeySchema, kn)
+			if err != nil {
+				return nil, err
+			}
+			v, err := c.valueToConnect(s.ValueSchema, vn)
+			if err != nil {
+				return nil, err
+			}
+			if !jvalues.Hashable(k) {
+				return nil, dataErr("Map keys of type %s are not supported", jvalues.JavaClass(k))
+			}
+			out[k] = v
+		}
+		return out, nil
+	case connector.TypeStruct:
+		if n.kind != jsonObject {
+			return nil, dataErr("Structs should be encoded as JSON objects, but found %s", n.nodeType())
+		}
+		st, err := connector.NewStruct(s)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range s.Fields {
+			v, err := c.valueToConnect(f.Schema, n.get(f.Name))
+			if err != nil {
+				return nil, err
+			}
+			if v == nil {
+				continue
+			}
+			if err := st.Put(f.Name, v); err != nil {
+				return nil, err
+			}
+		}
+		return st, nil
+	}
+	return c.json.toConnect(s, n)
 }
 
 func (c *JSONSchemaConverter) schemaFor(id int32) (*connector.Schema, error) {
@@ -387,9 +905,10 @@ func (c *JSONSchemaConverter) jsToConnect(n *jsonNode) (*connector.Schema, error
 			return nil, err
 		}
 		s.Optional = optional
-		s.Default = nil
-		if err := c.jsDefault(n, s); err != nil {
-			return nil, err
+		if s.Default == nil { // Tributary before 2026-11 put the default on the oneOf
+			if err := c.jsDefault(n, s); err != nil {
+				return nil, err
+			}
 		}
 		return s, nil
 	}
@@ -424,10 +943,24 @@ func (c *JSONSchemaConverter) jsToConnect(n *jsonNode) (*connector.Schema, error
 		}
 	case "array":
 		items := n.get("items")
-		if ct == jsConnectMap {
-			if items == nil || items.get("items") == nil || items.get("items").kind != jsonArray || len(items.get("items").arr) != 2 {
-				return nil, fmt.Errorf("a map array schema needs [key, value] items")
+		if ct == jsConnectMap && items != nil && jsString(items.get("type")) == "object" {
+			props := items.get("properties")
+			if props == nil || props.get("key") == nil || props.get("value") == nil {
+				return nil, fmt.Errorf("a map array schema needs items with key and value properties")
 			}
+			k, err := c.jsToConnect(props.get("key"))
+			if err != nil {
+				return nil, err
+			}
+			v, err := c.jsToConnect(props.get("value"))
+			if err != nil {
+				return nil, err
+			}
+			s.Type, s.KeySchema, s.ValueSchema = connector.TypeMap, k, v
+			break
+		}
+		if ct == jsConnectMap && items != nil && items.get("items") != nil && items.get("items").kind == jsonArray && len(items.get("items").arr) == 2 {
+			// Tributary's [key, value] pair form before 2026-11.
 			pair := items.get("items").arr
 			k, err := c.jsToConnect(pair[0])
 			if err != nil {
@@ -505,10 +1038,57 @@ func (c *JSONSchemaConverter) jsDefault(n *jsonNode, s *connector.Schema) error 
 	if d == nil || d.kind == jsonNull {
 		return nil
 	}
-	v, err := c.json.toConnect(s, d)
+	v, err := c.valueToConnect(s, d)
 	if err != nil {
 		return fmt.Errorf("invalid default: %w", err)
 	}
 	s.Default = v
 	return nil
+}
+
+// javaStringHash is Java's String.hashCode (over UTF-16 code units).
+func javaStringHash(s string) int32 {
+	var h int32
+	for _, r := range s {
+		if r > 0xFFFF {
+			r1, r2 := utf16.EncodeRune(r)
+			h = 31*h + r1
+			h = 31*h + r2
+			continue
+		}
+		h = 31*h + r
+	}
+	return h
+}
+
+// javaHashOrder returns keys, inserted in this order into a java.util.HashMap whose table
+// starts with initialCap buckets (a power of two: 16 for new HashMap(), tableSizeFor(n)
+// for new HashMap(n)), in the order the map iterates them: by bucket (the spread hash
+// modulo the final table size, which doubles whenever the size passes 3/4 of it), and in
+// insertion order within a bucket. (Tree bins, for 8 or more collisions in one bucket of a
+// table of 64 or more, are not modelled.)
+func javaHashOrder(keys []string, initialCap int) []string {
+	n := initialCap
+	if n < 1 {
+		n = 1
+	}
+	for len(keys) > n*3/4 {
+		n *= 2
+	}
+	bucket := func(k string) uint32 {
+		h := uint32(javaStringHash(k))
+		return (h ^ h>>16) & uint32(n-1)
+	}
+	out := slices.Clone(keys)
+	sort.SliceStable(out, func(i, j int) bool { return bucket(out[i]) < bucket(out[j]) })
+	return out
+}
+
+// tableSizeFor is HashMap.tableSizeFor: the smallest power of two not below n (at least 1).
+func tableSizeFor(n int) int {
+	c := 1
+	for c < n {
+		c *= 2
+	}
+	return c
 }

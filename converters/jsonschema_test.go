@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -130,14 +131,20 @@ func TestJSONSchemaDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"type":"object","properties":{` +
-		`"i":{"type":"integer","connect.type":"int32","connect.index":0},` +
-		`"o":{"oneOf":[{"type":"null"},{"type":"string"}],"connect.index":1},` +
-		`"b":{"type":"string","connect.type":"bytes","connect.index":2},` +
-		`"d":{"type":"number","connect.type":"bytes","title":"org.apache.kafka.connect.data.Decimal","connect.version":1,"connect.parameters":{"scale":"2"},"connect.index":3},` +
-		`"ts":{"type":"integer","connect.type":"int64","title":"org.apache.kafka.connect.data.Timestamp","connect.version":1,"connect.index":4},` +
-		`"m":{"type":"object","additionalProperties":{"type":"number","connect.type":"float64"},"connect.type":"map","connect.index":5}},` +
-		`"title":"com.example.R","connect.version":3}`
+	// JsonSchemaData.fromConnectSchema printed by everit's ToStringVisitor and re-written
+	// by Jackson (JsonSchema.canonicalString): "type" first, then title, description,
+	// default, then the unprocessed properties in HashMap order (connect.index,
+	// connect.version, connect.type, connect.parameters), then "properties", whose
+	// HashMap puts the fields in hash order (b, d, i, m, o, ts here). An optional field
+	// is {"connect.index", "oneOf"}. A Decimal is a string (decimal.format=BASE64, the
+	// JsonSchemaDataConfig default), not a number as Tributary used to write it.
+	want := `{"type":"object","title":"com.example.R","connect.version":3,"properties":{` +
+		`"b":{"type":"string","connect.index":2,"connect.type":"bytes"},` +
+		`"d":{"type":"string","title":"org.apache.kafka.connect.data.Decimal","connect.index":3,"connect.version":1,"connect.type":"bytes","connect.parameters":{"scale":"2"}},` +
+		`"i":{"type":"integer","connect.index":0,"connect.type":"int32"},` +
+		`"m":{"type":"object","connect.index":5,"connect.type":"map","additionalProperties":{"type":"number","connect.type":"float64"}},` +
+		`"o":{"connect.index":1,"oneOf":[{"type":"null"},{"type":"string"}]},` +
+		`"ts":{"type":"integer","title":"org.apache.kafka.connect.data.Timestamp","connect.index":4,"connect.version":1,"connect.type":"int64"}}}`
 	if got != want {
 		t.Errorf("schema\n got %s\nwant %s", got, want)
 	}
@@ -154,17 +161,37 @@ func TestJSONSchemaWireBytes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "\x00\x00\x00\x00\x01" + `{"i":-1,"s":"ab","d":1.5,"b":"/w=="}`
+	// decimal.format defaults to BASE64: the Decimal is the base64 of its unscaled
+	// two's-complement bytes (15 → 0x0f → "Dw==").
+	want := "\x00\x00\x00\x00\x01" + `{"i":-1,"s":"ab","d":"Dw==","b":"/w=="}`
 	if string(b) != want {
 		t.Errorf("bytes %q want %q", b, want)
+	}
+	// decimal.format=NUMERIC writes it as a number.
+	c = newJSONSchema(t, f, DecimalFormatConfig, "numeric")
+	if b, err = c.FromConnect("t", nil, s, st); err != nil {
+		t.Fatal(err)
+	}
+	want = "\x00\x00\x00\x00\x02" + `{"i":-1,"s":"ab","d":1.5,"b":"/w=="}`
+	if string(b) != want {
+		t.Errorf("numeric: bytes %q want %q", b, want)
 	}
 }
 
 func TestJSONSchemaTombstoneAndFraming(t *testing.T) {
 	f := newFakeRegistry(t)
 	c := newJSONSchema(t, f)
-	if b, err := c.FromConnect("t", nil, connector.OptionalStringSchema, nil); b != nil || err != nil {
+	// JsonSchemaData.fromConnectData gives no node (so the serializer a null, a tombstone)
+	// for a null with a required schema, but a NullNode, which the serializer writes, for
+	// a null with an optional one (Tributary used to make that a tombstone too).
+	if b, err := c.FromConnect("t", nil, connector.Int32Schema, nil); b != nil || err != nil {
 		t.Errorf("tombstone: %q %v", b, err)
+	}
+	if b, err := c.FromConnect("t", nil, nil, nil); b != nil || err != nil {
+		t.Errorf("tombstone without schema: %q %v", b, err)
+	}
+	if b, err := c.FromConnect("t", nil, connector.OptionalStringSchema, nil); string(b) != "\x00\x00\x00\x00\x01null" || err != nil {
+		t.Errorf("optional null: %q %v", b, err)
 	}
 	if s, v, err := c.ToConnect("t", nil, nil); s != nil || v != nil || err != nil {
 		t.Errorf("null bytes: %v %v %v", s, v, err)
@@ -206,7 +233,6 @@ func TestJSONSchemaSubjectStrategies(t *testing.T) {
 		{"", TypeKey, "orders-key", s},
 		{RecordNameStrategy, TypeValue, "com.example.Rec", s},
 		{TopicRecordNameStrategy, TypeKey, "orders-com.example.Rec", s},
-		{RecordNameStrategy, TypeValue, "JsonSchema", unnamed},
 	} {
 		cfg := connector.Config{ConverterTypeConfig: tc.convType, SchemaRegistryURLConfig: f.URL}
 		if tc.strategy != "" {
@@ -227,6 +253,18 @@ func TestJSONSchemaSubjectStrategies(t *testing.T) {
 		f.mu.Lock()
 		clear(f.calls)
 		f.mu.Unlock()
+	}
+	// JsonSchema.name() is the document's "title": an unnamed struct has none, and
+	// RecordNameStrategy.getRecordName then fails (Tributary used to fall back on
+	// "JsonSchema").
+	rn := NewJSONSchemaConverter()
+	if err := rn.Configure(connector.Config{ConverterTypeConfig: TypeValue, SchemaRegistryURLConfig: f.URL, ValueSubjectNameStrategyCfg: RecordNameStrategy}); err != nil {
+		t.Fatal(err)
+	}
+	var de *connector.DataError
+	if _, err := rn.FromConnect("orders", nil, unnamed, mustStruct(t, unnamed, "a", int32(1))); !errors.As(err, &de) ||
+		!strings.Contains(err.Error(), "the message value must only be a record schema") {
+		t.Errorf("unnamed with RecordNameStrategy: %v", err)
 	}
 	bad := NewJSONSchemaConverter()
 	if err := bad.Configure(connector.Config{ConverterTypeConfig: TypeValue, SchemaRegistryURLConfig: f.URL, ValueSubjectNameStrategyCfg: "x.Y"}); err == nil {
@@ -342,4 +380,142 @@ func TestJSONSchemaConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestJSONSchemaConfluentFixture checks the key order against a JSON Schema fixture in
+// Confluent's repository (core/src/test/java/.../storage/SchemaValuesTest.java,
+// testSchemaValueComplexJsonMD5), which has the shape JsonSchemaConverter registers for a
+// struct of every type: properties in HashMap order (boolean, string, int32, …),
+// connect.index before connect.type, a boolean's "type" last.
+func TestJSONSchemaConfluentFixture(t *testing.T) {
+	s := connector.StructBuilder().
+		Field("int8", connector.Int8Schema).
+		Field("int16", connector.Int16Schema).
+		Field("int32", connector.Int32Schema).
+		Field("int64", connector.Int64Schema).
+		Field("float32", connector.Float32Schema).
+		Field("float64", connector.Float64Schema).
+		Field("boolean", connector.BooleanSchema).
+		Field("string", connector.StringSchema).
+		Field("bytes", connector.BytesSchema).
+		Field("array", connector.ArrayBuilder(connector.StringSchema).MustBuild()).
+		Field("map", connector.MapBuilder(connector.StringSchema, connector.Int32Schema).MustBuild()).
+		MustBuild()
+	got, err := JSONSchemaOf(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"object","properties":{` +
+		`"boolean":{"connect.index":6,"type":"boolean"},` +
+		`"string":{"type":"string","connect.index":7},` +
+		`"int32":{"type":"integer","connect.index":2,"connect.type":"int32"},` +
+		`"array":{"type":"array","connect.index":9,"items":{"type":"string"}},` +
+		`"int64":{"type":"integer","connect.index":3,"connect.type":"int64"},` +
+		`"bytes":{"type":"string","connect.index":8,"connect.type":"bytes"},` +
+		`"int8":{"type":"integer","connect.index":0,"connect.type":"int8"},` +
+		`"float32":{"type":"number","connect.index":4,"connect.type":"float32"},` +
+		`"float64":{"type":"number","connect.index":5,"connect.type":"float64"},` +
+		`"map":{"type":"object","connect.index":10,"connect.type":"map","additionalProperties":{"type":"integer","connect.type":"int32"}},` +
+		`"int16":{"type":"integer","connect.index":1,"connect.type":"int16"}}}`
+	if got != want {
+		t.Errorf("schema\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestJSONSchemaJavaOutput pins further cases of JsonSchemaData.fromConnectSchema as
+// JsonSchema.canonicalString prints them (see jsGen).
+func TestJSONSchemaJavaOutput(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    *connector.Schema
+		want string
+	}{
+		{
+			// A map with non-string keys is an array of objects whose "properties" (a
+			// HashMap) hold value before key; connect.index 0 and 1 mark them.
+			"map with int keys", connector.MapBuilder(connector.Int32Schema, connector.OptionalStringSchema).MustBuild(),
+			`{"type":"array","connect.type":"map","items":{"type":"object","properties":{"value":{"connect.index":1,"oneOf":[{"type":"null"},{"type":"string"}]},"key":{"type":"integer","connect.index":0,"connect.type":"int32"}}}}`,
+		},
+		{
+			// Defaults go on the non-null schema: toJsonSchemaValue, everit's JSONWriter
+			// (JSONObject.numberToString drops ".0"), then Jackson (other fractions as
+			// BigDecimal). A map default is a JSONObject: HashMap order again.
+			"defaults", connector.StructBuilder().
+				Field("i", connector.NewSchemaBuilder(connector.TypeInt32).Optional().SetDefault(int32(5)).MustBuild()).
+				Field("d", connector.NewSchemaBuilder(connector.TypeFloat64).SetDefault(float64(1)).MustBuild()).
+				Field("f", connector.NewSchemaBuilder(connector.TypeFloat32).SetDefault(float32(1.25)).MustBuild()).
+				Field("m", connector.MapBuilder(connector.Int32Schema, connector.StringSchema).SetDefault(map[any]any{int32(1): "a"}).MustBuild()).
+				MustBuild(),
+			`{"type":"object","properties":{` +
+				`"d":{"type":"number","default":1,"connect.index":1,"connect.type":"float64"},` +
+				`"f":{"type":"number","default":1.25,"connect.index":2,"connect.type":"float32"},` +
+				`"i":{"connect.index":0,"oneOf":[{"type":"null"},{"type":"integer","default":5,"connect.type":"int32"}]},` +
+				`"m":{"type":"array","default":[{"value":"a","key":1}],"connect.index":3,"connect.type":"map","items":{"type":"object","properties":{"value":{"type":"string","connect.index":1},"key":{"type":"integer","connect.index":0,"connect.type":"int32"}}}}}}`,
+		},
+		{
+			// A boolean's "type" is written after the generic keywords; the parameters
+			// (Collectors.toMap, then org.json's JSONObject) come in HashMap order, without
+			// those under io.confluent.connect.json.
+			"boolean with metadata", connector.NewSchemaBuilder(connector.TypeBoolean).SetName("my.Flag").SetDoc("d").SetVersion(2).
+				SetParameter("b", "2").SetParameter("a", "1").SetParameter("io.confluent.connect.json.Id", "#id1").MustBuild(),
+			`{"title":"my.Flag","description":"d","connect.version":2,"connect.parameters":{"a":"1","b":"2"},"type":"boolean"}`,
+		},
+		{
+			// Date, Time and Timestamp are integers with connect.type int32/int64.
+			"logical", connector.StructBuilder().Field("dt", connector.DateSchema().MustBuild()).Field("tm", connector.TimeSchema().Optional().MustBuild()).MustBuild(),
+			`{"type":"object","properties":{"dt":{"type":"integer","title":"org.apache.kafka.connect.data.Date","connect.index":0,"connect.version":1,"connect.type":"int32"},` +
+				`"tm":{"connect.index":1,"oneOf":[{"type":"null"},{"type":"integer","title":"org.apache.kafka.connect.data.Time","connect.version":1,"connect.type":"int32"}]}}}`,
+		},
+		{
+			// An optional struct at the top is a oneOf without a title.
+			"optional struct", connector.StructBuilder().SetName("a.S").Field("x", connector.StringSchema).Optional().MustBuild(),
+			`{"oneOf":[{"type":"null"},{"type":"object","title":"a.S","properties":{"x":{"type":"string","connect.index":0}}}]}`,
+		},
+	} {
+		got, err := JSONSchemaOf(tc.s)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestJSONSchemaAdditionalPropertiesAndPayload(t *testing.T) {
+	f := newFakeRegistry(t)
+	c := newJSONSchema(t, f, JSONSchemaAdditionalPropertiesConfig, "false")
+	m := connector.MapBuilder(connector.Int32Schema, connector.StringSchema).MustBuild()
+	s := connector.StructBuilder().SetName("R").
+		Field("b", connector.Int8Schema).
+		Field("o", connector.OptionalStringSchema).
+		Field("m", m).
+		Field("d", connector.NewSchemaBuilder(connector.TypeString).SetDefault("x").MustBuild()).
+		MustBuild()
+	st := mustStruct(t, s, "b", int8(-3), "m", map[any]any{int32(2): "two"})
+	b, err := c.FromConnect("t", nil, s, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// fromConnectData: an optional null is null, a null with a default the default, a
+	// map with int keys an array of {"key", "value"} objects.
+	want := "\x00\x00\x00\x00\x01" + `{"b":-3,"o":null,"m":[{"key":2,"value":"two"}],"d":"x"}`
+	if string(b) != want {
+		t.Errorf("bytes %q want %q", b, want)
+	}
+	// object.additional.properties=false: "additionalProperties": false right after "type".
+	if got := f.schemas[1]; !strings.HasPrefix(got, `{"type":"object","additionalProperties":false,"title":"R",`) {
+		t.Errorf("schema %s", got)
+	}
+	gs, gv, err := c.ToConnect("t", nil, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gs.Field("m"); gs.Fields[2].Schema.KeySchema.Type != connector.TypeInt32 {
+		t.Errorf("map key schema %+v", gs.Fields[2].Schema.KeySchema)
+	}
+	if v, _ := gv.(*connector.Struct).Get("m"); fmt.Sprint(v) != "map[2:two]" {
+		t.Errorf("map value %v", v)
+	}
 }
