@@ -143,6 +143,13 @@ type Closer interface {
 	Close() error
 }
 
+// LoggerSetter is optional for transformations, predicates and converters that log: the
+// runtime calls SetLogger before Configure, with a logger already Named and With the
+// connector, the task and the plugin's alias.
+type LoggerSetter interface {
+	SetLogger(log hclog.Logger)
+}
+
 // Predicate decides whether a transformation applies to a record.
 type Predicate interface {
 	Configurable

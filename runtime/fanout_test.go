@@ -62,7 +62,7 @@ func TestTransformChainSplits(t *testing.T) {
 		"predicates":              "notZ",
 		"predicates.notZ.type":    "com.example.TopicIs",
 		"predicates.notZ.pattern": "t",
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestTransformChainSplits(t *testing.T) {
 	_, err = splitPlugins(&closed, "boom").buildChain(connector.Config{
 		"transforms": "s1,s2", "transforms.s1.type": "com.example.Split",
 		"transforms.s2.type": "com.example.Split", "transforms.s2.boom": "x",
-	})
+	}, nil)
 	if err == nil || closed.Load() != 2 {
 		t.Fatalf("build error %v, Close calls %d: want an error and both stages closed", err, closed.Load())
 	}

@@ -144,7 +144,7 @@ func TestTransformChainPredicatesAndDrops(t *testing.T) {
 		"predicates":                      "isA",
 		"predicates.isA.type":             "com.example.TopicIs",
 		"predicates.isA.pattern":          "a",
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

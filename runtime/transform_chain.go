@@ -37,8 +37,12 @@ func withPrefix(cfg connector.Config, prefix string) connector.Config {
 }
 
 // buildChain instantiates and configures the transforms and predicates of a connector
-// config that has already passed validation.
-func (p *Plugins) buildChain(cfg connector.Config) (*transformChain, error) {
+// config that has already passed validation. log (nil: none) is given to the plugins that
+// implement connector.LoggerSetter.
+func (p *Plugins) buildChain(cfg connector.Config, log hclog.Logger) (*transformChain, error) {
+	if log == nil {
+		log = hclog.NewNullLogger()
+	}
 	aliases, err := connector.ParseValue(connector.ConfigList, cfg[KeyTransforms])
 	if err != nil {
 		return nil, err
@@ -56,6 +60,9 @@ func (p *Plugins) buildChain(cfg connector.Config) (*transformChain, error) {
 		negate := strings.EqualFold(strings.TrimSpace(tcfg["negate"]), "true")
 		delete(tcfg, "predicate")
 		delete(tcfg, "negate")
+		if ls, ok := stage.transform.(connector.LoggerSetter); ok {
+			ls.SetLogger(log.Named("transform").With("alias", alias))
+		}
 		if err := stage.transform.Configure(tcfg); err != nil {
 			closePlugin(nil, stage.transform)
 			chain.close(nil)
@@ -73,6 +80,9 @@ func (p *Plugins) buildChain(cfg connector.Config) (*transformChain, error) {
 				return nil, fmt.Errorf("predicate %s of transformation %s: %w", predAlias, alias, err)
 			}
 			stage.predicate = ppl.NewPredicate()
+			if ls, ok := stage.predicate.(connector.LoggerSetter); ok {
+				ls.SetLogger(log.Named("predicate").With("alias", predAlias))
+			}
 			if err := stage.predicate.Configure(pcfg); err != nil {
 				closePlugin(nil, stage.transform)
 				closePlugin(nil, stage.predicate)

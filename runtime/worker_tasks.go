@@ -321,7 +321,8 @@ func (w *Worker) buildTask(id TaskID, connCfg, taskCfg connector.Config, target 
 	if err != nil {
 		return nil, nil, err
 	}
-	chain, err := w.plugins.buildChain(connCfg)
+	taskLog := w.log.Named("task").With("connector", id.Connector, "task", id.Task)
+	chain, err := w.plugins.buildChain(connCfg, taskLog)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -338,15 +339,15 @@ func (w *Worker) buildTask(id TaskID, connCfg, taskCfg connector.Config, target 
 			}
 		}
 	}()
-	keyConv, err = w.converter(connCfg, KeyKeyConverter, "key")
+	keyConv, err = w.converter(connCfg, KeyKeyConverter, "key", taskLog)
 	if err != nil {
 		return nil, nil, err
 	}
-	valueConv, err = w.converter(connCfg, KeyValueConverter, "value")
+	valueConv, err = w.converter(connCfg, KeyValueConverter, "value", taskLog)
 	if err != nil {
 		return nil, nil, err
 	}
-	hdrConv, err = w.headerConverter(connCfg)
+	hdrConv, err = w.headerConverter(connCfg, taskLog)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -379,7 +380,7 @@ func (w *Worker) buildTask(id TaskID, connCfg, taskCfg connector.Config, target 
 		hdrConvClass:  w.converterClass(connCfg, KeyHeaderConverter),
 		flushInterval: time.Duration(w.cfg.Values.Long(KeyOffsetFlushIntervalMs)) * time.Millisecond,
 		flushTimeout:  time.Duration(w.cfg.Values.Long(KeyOffsetFlushTimeoutMs)) * time.Millisecond,
-		log:           w.log.Named("task").With("connector", id.Connector, "task", id.Task),
+		log:           taskLog,
 		targetState:   holder.get, stateChanged: holder.changed,
 	})
 	built = true
@@ -389,7 +390,7 @@ func (w *Worker) buildTask(id TaskID, connCfg, taskCfg connector.Config, target 
 // converter builds the key or value converter: the connector's class and its prefixed keys
 // if the connector sets the class, else the worker's (Kafka's rule: the settings come from
 // the same place as the class).
-func (w *Worker) converter(connCfg connector.Config, classKey, kind string) (connector.Converter, error) {
+func (w *Worker) converter(connCfg connector.Config, classKey, kind string, log hclog.Logger) (connector.Converter, error) {
 	src := connector.Config(w.cfg.Originals)
 	if connCfg[classKey] != "" {
 		src = connCfg
@@ -399,6 +400,9 @@ func (w *Worker) converter(connCfg connector.Config, classKey, kind string) (con
 		return nil, fmt.Errorf("%s: %w", classKey, err)
 	}
 	c := pl.NewConverter()
+	if ls, ok := c.(connector.LoggerSetter); ok {
+		ls.SetLogger(log.Named(kind + "-converter"))
+	}
 	cfg := withPrefix(src, classKey+".")
 	cfg["converter.type"] = kind
 	if err := c.Configure(cfg); err != nil {
@@ -419,7 +423,7 @@ func (w *Worker) converterClass(connCfg connector.Config, classKey string) strin
 	return w.cfg.Values.String(classKey)
 }
 
-func (w *Worker) headerConverter(connCfg connector.Config) (connector.HeaderConverter, error) {
+func (w *Worker) headerConverter(connCfg connector.Config, log hclog.Logger) (connector.HeaderConverter, error) {
 	src := connector.Config(w.cfg.Originals)
 	class := w.cfg.Values.String(KeyHeaderConverter)
 	if connCfg[KeyHeaderConverter] != "" {
@@ -430,6 +434,9 @@ func (w *Worker) headerConverter(connCfg connector.Config) (connector.HeaderConv
 		return nil, fmt.Errorf("%s: %w", KeyHeaderConverter, err)
 	}
 	c := pl.NewHeaderConverter()
+	if ls, ok := c.(connector.LoggerSetter); ok {
+		ls.SetLogger(log.Named("header-converter"))
+	}
 	cfg := withPrefix(src, KeyHeaderConverter+".")
 	cfg["converter.type"] = "header"
 	if err := c.Configure(cfg); err != nil {
