@@ -33,6 +33,7 @@ import (
 
 	"github.com/tributary-connect/tributary/connector/mqtt"
 	"github.com/tributary-connect/tributary/converters"
+	"github.com/tributary-connect/tributary/internal/mqttconn"
 	"github.com/tributary-connect/tributary/internal/testenv"
 )
 
@@ -749,7 +750,7 @@ func (m *benchMosquitto) connect(b *testing.B, id string, receiveMax uint16, onP
 		b.Fatal(err)
 	}
 	cfg := paho.ClientConfig{
-		Conn: &benchPacketConn{Conn: conn},
+		Conn: mqttconn.New(conn, 0),
 		OnClientError: func(err error) {
 			if !errors.Is(err, net.ErrClosed) && !errors.Is(err, io.EOF) { // the end of every run
 				b.Logf("MQTT client %s: %v", id, err)
@@ -954,51 +955,6 @@ func (s *benchKafkaSource) close() {
 	s.p.Close()
 	close(s.stop)
 	<-s.done
-}
-
-// benchPacketConn hands each complete MQTT packet to the connection in one Write, as
-// connector/mqtt's packetConn does: paho.golang writes a packet in several Write calls.
-type benchPacketConn struct {
-	net.Conn
-	packet sync.Mutex // held by a writer for a whole packet (paho.golang uses sync.Locker)
-	mu     sync.Mutex // guards buf
-	buf    []byte
-}
-
-func (c *benchPacketConn) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.buf = append(c.buf, p...)
-	for {
-		n := benchPacketLen(c.buf)
-		if n == 0 {
-			return len(p), nil
-		}
-		if _, err := c.Conn.Write(c.buf[:n]); err != nil {
-			c.buf = c.buf[:0]
-			return 0, err
-		}
-		c.buf = c.buf[:copy(c.buf, c.buf[n:])]
-	}
-}
-
-func (c *benchPacketConn) Lock()   { c.packet.Lock() }
-func (c *benchPacketConn) Unlock() { c.packet.Unlock() }
-
-// benchPacketLen is the length of the complete MQTT packet at the start of b, or 0.
-func benchPacketLen(b []byte) int {
-	remaining, mult := 0, 1
-	for i := 1; i < len(b) && i <= 4; i++ {
-		remaining += int(b[i]&0x7f) * mult
-		if b[i]&0x80 == 0 {
-			if total := 1 + i + remaining; len(b) >= total {
-				return total
-			}
-			return 0
-		}
-		mult *= 128
-	}
-	return 0
 }
 
 // newMQTTBenchEnv is a benchEnv used for its topic helpers only (no in-process worker): the
