@@ -5,7 +5,9 @@ package integration
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -19,13 +21,17 @@ import (
 const sparkplugTransform = "io.tributary.transforms.SparkplugB"
 
 // spbMetric is one Sparkplug B metric to encode (Tahu sparkplug_b.proto field numbers:
-// Metric 1 name, 2 alias, 4 datatype, 11 long_value, 13 double_value).
+// Metric 1 name, 2 alias, 4 datatype, 10 int_value, 11 long_value, 13 double_value,
+// 14 boolean_value, 15 string_value).
 type spbMetric struct {
 	name     string // "" leaves it out (alias only)
 	alias    uint64
 	datatype uint32 // 0 leaves it out
 	long     *uint64
 	double   *float64
+	int      *uint32
+	boolean  *bool
+	str      *string
 }
 
 // spbPayload encodes a Payload (1 timestamp, 2 metrics, 3 seq).
@@ -51,6 +57,18 @@ func spbPayload(seq uint64, metrics ...spbMetric) []byte {
 		if m.double != nil {
 			mb = protowire.AppendTag(mb, 13, protowire.Fixed64Type)
 			mb = protowire.AppendFixed64(mb, math.Float64bits(*m.double))
+		}
+		if m.int != nil {
+			mb = protowire.AppendTag(mb, 10, protowire.VarintType)
+			mb = protowire.AppendVarint(mb, uint64(*m.int))
+		}
+		if m.boolean != nil {
+			mb = protowire.AppendTag(mb, 14, protowire.VarintType)
+			mb = protowire.AppendVarint(mb, protowire.EncodeBool(*m.boolean))
+		}
+		if m.str != nil {
+			mb = protowire.AppendTag(mb, 15, protowire.BytesType)
+			mb = protowire.AppendString(mb, *m.str)
 		}
 		b = protowire.AppendTag(b, 2, protowire.BytesType)
 		b = protowire.AppendBytes(b, mb)
@@ -210,5 +228,476 @@ func TestSparkplugB(t *testing.T) {
 	st, _ := getConnectorStatus(t, base, names.Conn)
 	if st.Connector.State != "RUNNING" || len(st.Tasks) != 1 || st.Tasks[0].State != "RUNNING" {
 		t.Errorf("status %+v, want the connector and its task RUNNING", st)
+	}
+}
+
+// TestSparkplugBExplode runs SparkplugB with explode=true and explode.key=metric in a real
+// `tributary worker` (JsonConverter values with schemas) against the real Mosquitto and
+// Kafka: an NBIRTH with six metrics of five data types, an NDATA by aliases with two, and a
+// DDEATH without metrics. Kafka gets one record per metric (6 + 2), each keyed
+// <group>/<edge>/<metric>, its schema io.tributary.sparkplug.metric.<DataType> with a value
+// field of that data type's Connect type, and one io.tributary.sparkplug.Message record for
+// the DDEATH (not dropped). The connector's offset counts the three MQTT messages, each
+// committed once all its records are in Kafka.
+func TestSparkplugBExplode(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	t.Cleanup(cancel)
+	w := startWorker(t, ctx, nil)
+	base := w.URL
+
+	names := newMQTTNames("spbx")
+	group := names.MQTT
+	cfg := mqttConfig(testenv.Get(t, testenv.MQTT), "spBv1.0/"+group+"/#", names.Kafka,
+		"mqtt.qos", "1",
+		"value.converter", jsonConverter, "value.converter.schemas.enable", "true",
+		"transforms", "spb",
+		"transforms.spb.type", sparkplugTransform,
+		"transforms.spb.explode", "true",
+		"transforms.spb.explode.key", "metric",
+	)
+	clientID := names.Conn + "-0"
+	createConnector(t, base, names.Conn, cfg)
+	t.Cleanup(func() { deleteMQTTConnector(t, base, names.Conn, clientID) })
+	waitTasksRunning(ctx, t, base, names.Conn, 1)
+
+	u := func(v uint64) *uint64 { return &v }
+	f := func(v float64) *float64 { return &v }
+	i32 := func(v uint32) *uint32 { return &v }
+	b := func(v bool) *bool { return &v }
+	s := func(v string) *string { return &v }
+	const (
+		spbInt16   = 2
+		spbInt64   = 4
+		spbDouble  = 10
+		spbBoolean = 11
+		spbString  = 12
+	)
+	node := "spBv1.0/" + group + "/%s/Edge1"
+	msgs := []struct {
+		topic   string
+		payload []byte
+	}{
+		{strings.Replace(node, "%s", "NBIRTH", 1), spbPayload(0,
+			spbMetric{name: "bdSeq", alias: 0, datatype: spbInt64, long: u(0)},
+			spbMetric{name: "Temperature", alias: 1, datatype: spbDouble, double: f(20.5)},
+			spbMetric{name: "Count", alias: 2, datatype: spbInt64, long: u(7)},
+			spbMetric{name: "Level", alias: 3, datatype: spbInt16, int: i32(0xFFFFFFFD)}, // -3, sign-extended as Tahu's Java encoder does
+			spbMetric{name: "Running", alias: 4, datatype: spbBoolean, boolean: b(true)},
+			spbMetric{name: "Mode", alias: 5, datatype: spbString, str: s("auto")})},
+		{strings.Replace(node, "%s", "NDATA", 1), spbPayload(1, spbMetric{alias: 1, double: f(21.5)}, spbMetric{alias: 4, boolean: b(false)})},
+		{strings.Replace(node, "%s", "DDEATH", 1) + "/Dev1", spbPayload(2)},
+	}
+	pub := mqttPublisher(ctx, t)
+	for _, m := range msgs {
+		if _, err := pub.Publish(ctx, &paho.Publish{Topic: m.topic, QoS: 1, Payload: m.payload}); err != nil {
+			t.Fatalf("publish %s: %v", m.topic, err)
+		}
+	}
+	const want = 6 + 2 + 1
+	got := consumeTopics(ctx, t, []string{names.Kafka}, atLeastPerTopic(map[string]int{names.Kafka: want}))[names.Kafka]
+	if len(got) != want {
+		t.Fatalf("%d records in %s, want %d (one per metric, one for the DDEATH)", len(got), names.Kafka, want)
+	}
+
+	type envelope struct {
+		Schema struct {
+			Name   string
+			Fields []struct {
+				Field, Type, Name string
+				Optional          bool
+			}
+		}
+		Payload map[string]any
+	}
+	// By message type and metric name (records of different keys may be in different partitions).
+	byName := map[string]envelope{}
+	var death *envelope
+	for i, r := range got {
+		var e envelope
+		if err := json.Unmarshal(r.Value, &e); err != nil {
+			t.Fatalf("record %d: %v: %s", i, err, r.Value)
+		}
+		t.Logf("record %d: key %q schema %s payload %v", i, r.Key, e.Schema.Name, e.Payload)
+		if e.Schema.Name == "io.tributary.sparkplug.Message" {
+			if string(r.Key) != msgs[2].topic || e.Payload["message_type"] != "DDEATH" || e.Payload["device"] != "Dev1" {
+				t.Errorf("record %d: key %q %s", i, r.Key, r.Value)
+			}
+			death = &e
+			continue
+		}
+		name, _ := e.Payload["name"].(string)
+		mt, _ := e.Payload["message_type"].(string)
+		if string(r.Key) != group+"/Edge1/"+name || e.Payload["group"] != group || e.Payload["edge_node"] != "Edge1" {
+			t.Errorf("record %d: key %q, want %q; %s", i, r.Key, group+"/Edge1/"+name, r.Value)
+		}
+		if _, dup := byName[mt+" "+name]; dup {
+			t.Errorf("record %d: %s %s twice", i, mt, name)
+		}
+		byName[mt+" "+name] = e
+	}
+	if death == nil {
+		t.Error("no record for the DDEATH")
+	}
+	check := func(mt, name, dt, connectType string, value any) {
+		t.Helper()
+		e, ok := byName[mt+" "+name]
+		if !ok {
+			t.Errorf("no record for %s %s", mt, name)
+			return
+		}
+		var vt string
+		for _, fl := range e.Schema.Fields {
+			if fl.Field == "value" {
+				vt = fl.Type
+			}
+		}
+		if e.Schema.Name != "io.tributary.sparkplug.metric."+dt || vt != connectType || e.Payload["datatype"] != dt || e.Payload["value"] != value {
+			t.Errorf("%s %s: schema %s value type %s datatype %v value %#v; want %s %s %#v", mt, name, e.Schema.Name, vt, e.Payload["datatype"], e.Payload["value"], dt, connectType, value)
+		}
+	}
+	check("NBIRTH", "bdSeq", "Int64", "int64", float64(0))
+	check("NBIRTH", "Temperature", "Double", "double", 20.5)
+	check("NBIRTH", "Count", "Int64", "int64", float64(7))
+	check("NBIRTH", "Level", "Int16", "int16", float64(-3))
+	check("NBIRTH", "Running", "Boolean", "boolean", true)
+	check("NBIRTH", "Mode", "String", "string", "auto")
+	check("NDATA", "Temperature", "Double", "double", 21.5)
+	check("NDATA", "Running", "Boolean", "boolean", false)
+	if e := byName["NDATA Temperature"]; e.Payload["alias"] != float64(1) || e.Payload["seq"] != float64(1) {
+		t.Errorf("NDATA Temperature: %v", e.Payload)
+	}
+
+	waitOffsets(ctx, t, base, names.Conn, func(o []map[string]any) bool {
+		return mqttOffsets(o)[clientID] == [2]int64{3, 1}
+	})
+	st, _ := getConnectorStatus(t, base, names.Conn)
+	if st.Connector.State != "RUNNING" || len(st.Tasks) != 1 || st.Tasks[0].State != "RUNNING" {
+		t.Errorf("status %+v, want the connector and its task RUNNING", st)
+	}
+}
+
+// TestSparkplugBRebirth runs SparkplugB with rebirth.enabled=true in a real `tributary
+// worker` against the real Mosquitto and Kafka, and listens on spBv1.0/<group>/NCMD/+ as the
+// edge nodes would: an NDATA after a seq gap, and an NDATA of an edge node whose NBIRTH was
+// never seen, each make the transform publish a rebirth command (Node Control/Rebirth =
+// true, decoded here by field number) to that node's NCMD topic; the gap record is in Kafka
+// with sparkplug.seq.gap and sparkplug.rebirth.requested, the unknown node's in the DLQ.
+// Deleting the connector closes the transform, whose MQTT client disconnects (Mosquitto logs
+// its DISCONNECT).
+func TestSparkplugBRebirth(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	t.Cleanup(cancel)
+	w := startWorker(t, ctx, nil)
+	base := w.URL
+
+	names := newMQTTNames("spbr")
+	group := names.MQTT
+	dlq := names.Kafka + ".dlq"
+	rebirthID := names.Conn + "-rebirth"
+	mqttURI := testenv.Get(t, testenv.MQTT)
+
+	// The edge nodes' side: subscribed to the NCMD topics before anything is published.
+	edge, ncmds, err := mqttClient(ctx, t, mqttURI, nil, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := edge.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: "spBv1.0/" + group + "/NCMD/+", QoS: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	cfg := mqttConfig(mqttURI, "spBv1.0/"+group+"/#", names.Kafka,
+		"mqtt.qos", "1",
+		"value.converter", jsonConverter, "value.converter.schemas.enable", "true",
+		"transforms", "spb",
+		"transforms.spb.type", sparkplugTransform,
+		"transforms.spb.rebirth.enabled", "true",
+		"transforms.spb.rebirth.mqtt.server.uri", mqttURI,
+		"transforms.spb.rebirth.mqtt.client.id", rebirthID,
+		"errors.tolerance", "all",
+		"errors.deadletterqueue.topic.name", dlq,
+		"errors.deadletterqueue.topic.replication.factor", "1",
+	)
+	clientID := names.Conn + "-0"
+	createConnector(t, base, names.Conn, cfg)
+	t.Cleanup(func() { deleteMQTTConnector(t, base, names.Conn, clientID) })
+	waitTasksRunning(ctx, t, base, names.Conn, 1)
+
+	u := func(v uint64) *uint64 { return &v }
+	const spbInt64 = 4
+	node := "spBv1.0/" + group + "/%s/Edge1"
+	pub := mqttPublisher(ctx, t)
+	publish := func(topic string, payload []byte) {
+		t.Helper()
+		if _, err := pub.Publish(ctx, &paho.Publish{Topic: topic, QoS: 1, Payload: payload}); err != nil {
+			t.Fatalf("publish %s: %v", topic, err)
+		}
+	}
+	awaitRebirth := func(topic string) {
+		t.Helper()
+		select {
+		case p := <-ncmds:
+			if p.Topic != topic {
+				t.Fatalf("NCMD on %s, want %s", p.Topic, topic)
+			}
+			checkRebirthCommand(t, p.Payload)
+		case <-ctx.Done():
+			t.Fatalf("no rebirth command on %s", topic)
+		}
+	}
+
+	publish(strings.Replace(node, "%s", "NBIRTH", 1), spbPayload(0,
+		spbMetric{name: "bdSeq", alias: 0, datatype: spbInt64, long: u(0)},
+		spbMetric{name: "Count", alias: 1, datatype: spbInt64, long: u(1)}))
+	publish(strings.Replace(node, "%s", "NDATA", 1), spbPayload(1, spbMetric{alias: 1, long: u(2)}))
+	publish(strings.Replace(node, "%s", "NDATA", 1), spbPayload(7, spbMetric{alias: 1, long: u(3)})) // seq 2..6 lost
+	awaitRebirth("spBv1.0/" + group + "/NCMD/Edge1")
+	publish("spBv1.0/"+group+"/NDATA/Ghost", spbPayload(3, spbMetric{alias: 1, long: u(4)}))
+	awaitRebirth("spBv1.0/" + group + "/NCMD/Ghost")
+
+	// The connector subscribes to spBv1.0/<group>/#, so it also reads the two NCMDs, which the
+	// transform decodes like any Sparkplug message.
+	got := consumeTopics(ctx, t, []string{names.Kafka, dlq}, atLeastPerTopic(map[string]int{names.Kafka: 5, dlq: 1}))
+	main, dead := got[names.Kafka], got[dlq]
+	if len(main) != 5 || len(dead) != 1 {
+		t.Fatalf("%d records in %s (want 5) and %d in the DLQ (want 1)", len(main), names.Kafka, len(dead))
+	}
+	gaps, ncmdRecords := 0, 0
+	for i, r := range main {
+		var e struct {
+			Payload struct {
+				MessageType string `json:"message_type"`
+				Seq         *int64
+				Metrics     []struct {
+					Name         string
+					Datatype     string
+					BooleanValue *bool `json:"boolean_value"`
+				}
+			}
+		}
+		if err := json.Unmarshal(r.Value, &e); err != nil {
+			t.Fatalf("record %d: %v", i, err)
+		}
+		gap, _ := r.header1("sparkplug.seq.gap")
+		asked, _ := r.header1("sparkplug.rebirth.requested")
+		p := e.Payload
+		t.Logf("record %d: key %q %s headers %v", i, r.Key, p.MessageType, headerKeys(r))
+		switch {
+		case p.MessageType == "NDATA" && p.Seq != nil && *p.Seq == 7:
+			gaps++
+			if gap != "true" || asked != "true" {
+				t.Errorf("record %d (the NDATA after the gap): headers %v", i, headerKeys(r))
+			}
+		case p.MessageType == "NCMD":
+			ncmdRecords++
+			if len(p.Metrics) != 1 || p.Metrics[0].Name != "Node Control/Rebirth" || p.Metrics[0].Datatype != "Boolean" ||
+				p.Metrics[0].BooleanValue == nil || !*p.Metrics[0].BooleanValue {
+				t.Errorf("record %d: %s", i, r.Value)
+			}
+		default:
+			if gap != "" || asked != "" {
+				t.Errorf("record %d: headers %v", i, headerKeys(r))
+			}
+		}
+	}
+	if gaps != 1 || ncmdRecords != 2 {
+		t.Errorf("%d gap records (want 1), %d NCMD records (want 2)", gaps, ncmdRecords)
+	}
+	if string(dead[0].Key) != "spBv1.0/"+group+"/NDATA/Ghost" {
+		t.Errorf("DLQ record key %q", dead[0].Key)
+	}
+	select {
+	case p := <-ncmds:
+		t.Errorf("a third NCMD on %s", p.Topic)
+	default:
+	}
+
+	// Closing the transform (the task stops) disconnects its MQTT client.
+	deleteMQTTConnector(t, base, names.Conn, clientID)
+	for len(logLines(t, "Client "+rebirthID+" disconnected.")) == 0 {
+		if ctx.Err() != nil {
+			t.Fatalf("Mosquitto never logged the DISCONNECT of %s: %q", rebirthID, logLines(t, rebirthID))
+		}
+		sleepCtx(ctx, 100*time.Millisecond) // polling Mosquitto's log, with the test's deadline
+	}
+}
+
+// checkRebirthCommand decodes a Sparkplug B payload by Tahu's field numbers (Payload 1
+// timestamp, 2 metrics, 3 seq; Metric 1 name, 4 datatype, 14 boolean_value) and checks it is
+// the rebirth command: a timestamp and the one metric Node Control/Rebirth, Boolean, true.
+func checkRebirthCommand(t *testing.T, b []byte) {
+	t.Helper()
+	var ts uint64
+	var metrics [][]byte
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			t.Fatalf("payload: %v", protowire.ParseError(n))
+		}
+		b = b[n:]
+		switch {
+		case num == 1 && typ == protowire.VarintType:
+			ts, n = protowire.ConsumeVarint(b)
+		case num == 2 && typ == protowire.BytesType:
+			var m []byte
+			m, n = protowire.ConsumeBytes(b)
+			metrics = append(metrics, m)
+		case num == 3:
+			t.Errorf("the rebirth command has a seq")
+			n = protowire.ConsumeFieldValue(num, typ, b)
+		default:
+			n = protowire.ConsumeFieldValue(num, typ, b)
+		}
+		if n < 0 {
+			t.Fatalf("payload: %v", protowire.ParseError(n))
+		}
+		b = b[n:]
+	}
+	if d := time.Since(time.UnixMilli(int64(ts))); d < -time.Minute || d > time.Minute || len(metrics) != 1 {
+		t.Fatalf("rebirth payload: timestamp %d, %d metrics", ts, len(metrics))
+	}
+	var name string
+	var datatype, value uint64
+	hasValue := false
+	m := metrics[0]
+	for len(m) > 0 {
+		num, typ, n := protowire.ConsumeTag(m)
+		if n < 0 {
+			t.Fatalf("metric: %v", protowire.ParseError(n))
+		}
+		m = m[n:]
+		switch {
+		case num == 1 && typ == protowire.BytesType:
+			var v []byte
+			v, n = protowire.ConsumeBytes(m)
+			name = string(v)
+		case num == 4 && typ == protowire.VarintType:
+			datatype, n = protowire.ConsumeVarint(m)
+		case num == 14 && typ == protowire.VarintType:
+			value, n = protowire.ConsumeVarint(m)
+			hasValue = true
+		default:
+			n = protowire.ConsumeFieldValue(num, typ, m)
+		}
+		if n < 0 {
+			t.Fatalf("metric: %v", protowire.ParseError(n))
+		}
+		m = m[n:]
+	}
+	if name != "Node Control/Rebirth" || datatype != 11 || !hasValue || value != 1 {
+		t.Fatalf("rebirth metric: name %q datatype %d boolean_value %v %d", name, datatype, hasValue, value)
+	}
+}
+
+// TestSparkplugBExplodeAvro is the point of explode=true: typed Avro. SparkplugB with
+// explode=true writes through io.confluent.connect.avro.AvroConverter with
+// value.subject.name.strategy=RecordNameStrategy (real Kafka, real Apicurio); each data type
+// registers its own subject io.tributary.sparkplug.metric.<DataType>, whose value field is
+// that type's Avro type, and an independent reader (Python fastavro) decodes the values.
+func TestSparkplugBExplodeAvro(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	t.Cleanup(cancel)
+	sr := strings.TrimRight(testenv.Get(t, testenv.SchemaRegistry), "/")
+	w := startWorker(t, ctx, nil)
+	base := w.URL
+	requireAvroConverter(t, base)
+
+	names := newMQTTNames("spba")
+	group := names.MQTT
+	cfg := mqttConfig(testenv.Get(t, testenv.MQTT), "spBv1.0/"+group+"/#", names.Kafka,
+		"mqtt.qos", "1",
+		"value.converter", avroConverter,
+		"value.converter.schema.registry.url", sr,
+		"value.converter.value.subject.name.strategy", "io.confluent.kafka.serializers.subject.RecordNameStrategy",
+		"transforms", "spb",
+		"transforms.spb.type", sparkplugTransform,
+		"transforms.spb.explode", "true",
+	)
+	clientID := names.Conn + "-0"
+	createConnector(t, base, names.Conn, cfg)
+	t.Cleanup(func() { deleteMQTTConnector(t, base, names.Conn, clientID) })
+	waitTasksRunning(ctx, t, base, names.Conn, 1)
+
+	u := func(v uint64) *uint64 { return &v }
+	f := func(v float64) *float64 { return &v }
+	i32 := func(v uint32) *uint32 { return &v }
+	b := func(v bool) *bool { return &v }
+	s := func(v string) *string { return &v }
+	pub := mqttPublisher(ctx, t)
+	if _, err := pub.Publish(ctx, &paho.Publish{Topic: "spBv1.0/" + group + "/NBIRTH/Edge1", QoS: 1, Payload: spbPayload(0,
+		spbMetric{name: "Temperature", alias: 1, datatype: 10, double: f(20.5)},
+		spbMetric{name: "Count", alias: 2, datatype: 4, long: u(7)},
+		spbMetric{name: "Level", alias: 3, datatype: 2, int: i32(0xFFFFFFFD)},
+		spbMetric{name: "Running", alias: 4, datatype: 11, boolean: b(true)},
+		spbMetric{name: "Mode", alias: 5, datatype: 12, str: s("auto")})}); err != nil {
+		t.Fatal(err)
+	}
+	recs := consumeAll(ctx, t, names.Kafka, 5)
+	if len(recs) != 5 {
+		t.Fatalf("%d records, want 5", len(recs))
+	}
+	values := make([][]byte, len(recs))
+	for i, r := range recs {
+		values[i] = r.Value
+	}
+	want := map[string]struct {
+		dt       string
+		avroType string
+		value    any
+	}{
+		"Temperature": {"Double", "double", 20.5},
+		"Count":       {"Int64", "long", float64(7)},
+		"Level":       {"Int16", "int", float64(-3)},
+		"Running":     {"Boolean", "boolean", true},
+		"Mode":        {"String", "string", "auto"},
+	}
+	checked := 0
+	for i, d := range decodeWithFastavro(t, sr, values) {
+		name, _ := d.Value["name"].(string)
+		w, ok := want[name]
+		if !ok || d.Value["value"] != w.value || d.Value["datatype"] != w.dt {
+			t.Errorf("record %d: fastavro decoded %v", i, d.Value)
+			continue
+		}
+		// The schema registered under the data type's own subject, by its id.
+		_, body := srRequest(t, http.MethodGet, fmt.Sprintf("%s/schemas/ids/%d", sr, d.ID), "")
+		var reg struct{ Schema string }
+		_ = json.Unmarshal(body, &reg)
+		var schema struct {
+			Name, Namespace string
+			Fields          []struct {
+				Name string
+				Type any
+			}
+		}
+		_ = json.Unmarshal([]byte(reg.Schema), &schema)
+		var valueType any
+		for _, fl := range schema.Fields {
+			if fl.Name == "value" {
+				valueType = fl.Type
+			}
+		}
+		// An optional field is the union ["null", T]; T is a name or, for int16, {"type": "int", "connect.type": "int16"}.
+		union, _ := valueType.([]any)
+		typeName := ""
+		if len(union) == 2 {
+			switch x := union[1].(type) {
+			case string:
+				typeName = x
+			case map[string]any:
+				typeName, _ = x["type"].(string)
+			}
+		}
+		if schema.Namespace+"."+schema.Name != "io.tributary.sparkplug.metric."+w.dt || typeName != w.avroType {
+			t.Errorf("%s: schema %d is %s", name, d.ID, reg.Schema)
+		}
+		subject := "io.tributary.sparkplug.metric." + w.dt
+		if code, vb := srRequest(t, http.MethodGet, sr+"/subjects/"+subject+"/versions", ""); code != 200 {
+			t.Errorf("subject %s: %d %s", subject, code, vb)
+		}
+		t.Logf("%s: %v, schema id %d under %s: value %v", name, d.Value["value"], d.ID, subject, valueType)
+		checked++
+	}
+	if checked != len(want) {
+		t.Errorf("%d records checked, want %d", checked, len(want))
 	}
 }

@@ -3,10 +3,12 @@ package transforms
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/tributary-connect/tributary/connector"
@@ -15,7 +17,9 @@ import (
 // SparkplugB (io.tributary.transforms.SparkplugB) decodes Eclipse Sparkplug B messages, as
 // the MQTT connector delivers them (value: the payload bytes; topic in the mqtt.topic header,
 // or the key), into a Struct, resolving metric aliases from the edge node's and devices'
-// BIRTH certificates.
+// BIRTH certificates; with explode=true it makes one record per metric, typed by the
+// metric's data type; with rebirth.enabled=true it asks an edge node for a rebirth (NCMD)
+// when its DATA shows a seq gap or an unknown BIRTH.
 //
 // # Topics
 //
@@ -26,14 +30,14 @@ import (
 // read from the header named by topic.header (mqtt.topic, which the MQTT connector sets), or,
 // when there is no such header, from a string key.
 //
-// # Output
+// # Output, explode=false (the default)
 //
 // The value becomes a Struct io.tributary.sparkplug.Message {group, edge_node, device
 // (optional), message_type, timestamp (optional Timestamp), seq (optional INT64), uuid
-// (optional), metrics: array of io.tributary.sparkplug.Metric {name, alias, timestamp,
-// datatype (the Sparkplug data type's name, such as "Int16"), is_historical, is_transient,
-// is_null, and one typed value field}}. The value field is chosen by the data type, not by
-// the wire field, so that signedness is right:
+// (optional), body (optional BYTES), metrics: array of io.tributary.sparkplug.Metric {name,
+// alias, timestamp, datatype (the Sparkplug data type's name, such as "Int16"),
+// is_historical, is_transient, is_null, and one typed value field}}. The value field is
+// chosen by the data type, not by the wire field, so that signedness is right:
 //
 //	Int8, Int16, Int32, UInt8, UInt16     int_value (INT32, sign-extended from the data type)
 //	Int64, UInt32, UInt64, DateTime       long_value (INT64; DateTime is epoch milliseconds;
@@ -41,14 +45,69 @@ import (
 //	Float / Double                        float_value (FLOAT32) / double_value (FLOAT64)
 //	Boolean                               boolean_value
 //	String, Text, UUID                    string_value
-//	Bytes, File                           bytes_value
+//	Bytes, File, the array types          bytes_value (arrays as Sparkplug packs them:
+//	                                      little-endian, not unpacked)
+//	DataSet                               dataset_value (io.tributary.sparkplug.DataSet)
+//	Template                              template_value (io.tributary.sparkplug.Template)
 //
-// A metric with is_null, or of a type not decoded (DataSet, Template, PropertySet and the
-// array types), has every value field null; its datatype still says what it was. Metadata
-// and properties are not decoded. The key, topic, timestamp and headers are kept.
+// A metric with is_null, or of a type not decoded (PropertySet, PropertySetList), has every
+// value field null; its datatype still says what it was. Metadata and properties are not
+// decoded. The key, topic, timestamp and headers are kept.
 //
-// explode=true (one record per metric) is not offered: a Transformation returns one record
-// (connector.Transformation), so each message stays one record with an array of metrics.
+// DataSet and Template values are decoded into a readable form, not into types of their
+// own: io.tributary.sparkplug.DataSet is {num_of_columns (optional INT64), columns (array
+// of STRING), types (array of STRING, the data type names), rows (array of array of
+// optional STRING: each cell rendered as text by its column's type; DateTime as ISO-8601
+// UTC, Bytes as base64, null when the cell has no value)}; io.tributary.sparkplug.Template
+// is {version, template_ref, is_definition (all optional), parameters (array of {name,
+// type, value}), metrics (array of {name, alias, timestamp, datatype, is_null, value})},
+// where parameter and metric values are text as in a DataSet row, a DataSet or Template
+// nested in a Template as JSON (Connect schemas cannot recurse).
+//
+// # Output, explode=true
+//
+// explode=true makes one record per metric (connector.MultiTransformation: the runtime
+// calls ApplyMulti). Apply, which returns one record, refuses a Sparkplug message with an
+// error rather than emit another shape (a runtime without ApplyMulti then fails the task,
+// or with errors.tolerance=all sends each message to the dead letter queue); explode=false
+// ApplyMulti returns what Apply does. All records of one message keep the input's
+// topic, partition, timestamp, source partition and offset, and headers (with the
+// sparkplug.* headers below on each), so the MQTT message is acknowledged once all of them
+// are in Kafka. The value is a Struct io.tributary.sparkplug.metric.<DataType> {group,
+// edge_node, device (optional), message_type, timestamp (optional: the metric's own, else
+// the message's), seq (optional), name, alias, datatype (optional), is_historical,
+// is_transient, is_null, value}, where value (optional, null when is_null) has the Connect
+// type of the data type:
+//
+//	Int8 INT8, Int16 INT16, Int32 INT32, Int64 INT64,
+//	UInt8 INT16, UInt16 INT32, UInt32 INT64, UInt64 INT64 (a value above 2^63-1 fails the
+//	    message with a DataError rather than wrap or change type; Decimal was not chosen, as it
+//	    would give every UInt64 a bytes-encoded value for the sake of rare huge ones),
+//	Float FLOAT32, Double FLOAT64, Boolean BOOLEAN, String/Text/UUID STRING,
+//	DateTime Timestamp (logical type), Bytes/File BYTES, the array types BYTES (packed),
+//	DataSet io.tributary.sparkplug.DataSet, Template io.tributary.sparkplug.Template.
+//
+// A metric whose data type does not say how to read it (an unresolved alias with
+// unknown.birth=passthrough, whose datatype is null; PropertySet; an undefined number) is
+// read by its wire field, and its schema is named io.tributary.sparkplug.metric.<DataType>As<Field>,
+// e.g. UnknownAsLong (INT64) or UnknownAsDouble.
+//
+// So records of one topic have as many value schemas as there are data types. Each schema
+// has its own name, so with the Avro (or JSON Schema, Protobuf) converter use
+// value.subject.name.strategy=io.confluent.kafka.serializers.subject.RecordNameStrategy (or
+// TopicRecordNameStrategy): every data type then gets its own subject
+// (io.tributary.sparkplug.metric.Double …) whose schema never changes. With the default
+// TopicNameStrategy all data types share the <topic>-value subject, whose schema then
+// changes from record to record and fails the default BACKWARD compatibility check.
+//
+// explode.key=input (the default) keeps the input's key (the MQTT topic with the MQTT
+// connector); explode.key=metric sets the key to the STRING
+// "<group>/<edge>[/<device>]/<metric name>" (or ".../#<alias>" when the name is not known),
+// so that Kafka partitions and compacts per metric.
+//
+// A message without metrics (a DDEATH, an empty NCMD, a payload with only a body) is not
+// dropped: it becomes one record, the io.tributary.sparkplug.Message of explode=false with
+// an empty metrics array. The payload's uuid and body are not in the per-metric records.
 //
 // # State
 //
@@ -58,10 +117,9 @@ import (
 // datatype from there (a DDATA alias is looked up in its DBIRTH, then in the NBIRTH). NBIRTH,
 // DBIRTH, NDATA, DDATA and DDEATH carry the node's seq; when one is not the previous seq + 1
 // (mod 256) the record gets the headers sparkplug.seq.gap=true and sparkplug.seq.expected (the
-// record is still delivered). Asking the node for a rebirth (rebirth.on.gap) is not
-// implemented: the transform cannot publish. An NDEATH whose bdSeq matches the NBIRTH's (or
-// that has none) forgets the node and its devices; a stale NDEATH (another bdSeq) gets the
-// header sparkplug.bdseq.stale=true and forgets nothing. DDEATH forgets the device.
+// record is still delivered). An NDEATH whose bdSeq matches the NBIRTH's (or that has none)
+// forgets the node and its devices; a stale NDEATH (another bdSeq) gets the header
+// sparkplug.bdseq.stale=true and forgets nothing. DDEATH forgets the device.
 //
 // An NDATA or DDATA whose BIRTH is unknown, or which uses an alias its BIRTH did not define,
 // is not guessed: with unknown.birth=fail (the default) it fails with a DataError, so
@@ -72,10 +130,32 @@ import (
 //
 // The state lives in the transform instance (under a mutex: Apply is safe for concurrent
 // use), in memory only: after a restart every node's DATA counts as of unknown BIRTH until
-// it sends its next NBIRTH (Sparkplug host applications ask for one with a rebirth NCMD).
-// With MQTT 5 shared subscriptions (tasks.max > 1) one task may see a node's DATA and
-// another its BIRTH: run tasks.max=1, or subscribe each task to its own groups, for
-// Sparkplug.
+// it sends its next NBIRTH (which rebirth.enabled asks for). With MQTT 5 shared
+// subscriptions (tasks.max > 1) one task may see a node's DATA and another its BIRTH: run
+// tasks.max=1, or subscribe each task to its own groups, for Sparkplug.
+//
+// # Rebirth requests
+//
+// With rebirth.enabled=true, an NDATA or DDATA with a seq gap, an unknown BIRTH or an alias
+// its BIRTH did not define makes the transform publish, as a Sparkplug host application
+// does, the NCMD spBv1.0/<group>/NCMD/<edge> with a Payload {timestamp, metrics: [{name
+// "Node Control/Rebirth", timestamp, datatype Boolean (11), boolean_value true}]} (no seq),
+// at rebirth.qos (0 by default, as Sparkplug 3.0 wants for NCMD), not retained. It uses an
+// MQTT 5 client of its own (paho.golang autopaho, clean start, reconnecting) configured by
+// rebirth.mqtt.server.uri, rebirth.mqtt.username/password, rebirth.mqtt.client.id (default:
+// tributary-spb-rebirth-<random>) and, for ssl:// URIs, rebirth.mqtt.ssl.ca.file,
+// rebirth.mqtt.ssl.cert.file and rebirth.mqtt.ssl.key.file (PEM); it connects with the first
+// request, not at configuration. Apply only queues the request (it never waits on the
+// network); one goroutine publishes. At most one request per edge node is queued per
+// rebirth.min.interval.ms, so a burst of gaps asks once. The record that queued a request
+// gets the header sparkplug.rebirth.requested=true (a DATA that fails with
+// unknown.birth=fail still queues its request, but the DLQ record has no such header).
+// Publishing failures (no connection within 10 s, a refused publish) are logged, not
+// retried: the next gap asks again. Close (connector.Closer, when the task stops) stops the
+// goroutine and disconnects; queued requests not yet sent are dropped. DBIRTH and DDEATH
+// seq gaps, and NCMD/DCMD, never ask.
+//
+// # Wire format
 //
 // The payload is decoded with protowire from the field numbers of Eclipse Tahu's
 // sparkplug_b.proto (package org.eclipse.tahu.protobuf; a copy is in
@@ -89,11 +169,23 @@ import (
 //	         12 float_value float, 13 double_value double, 14 boolean_value bool,
 //	         15 string_value string, 16 bytes_value bytes, 17 dataset_value DataSet,
 //	         18 template_value Template, 19 extension_value }
+//	DataSet  1 num_of_columns uint64, 2 columns repeated string, 3 types repeated uint32,
+//	         4 rows repeated Row { 1 elements repeated DataSetValue { 1 int_value uint32,
+//	         2 long_value uint64, 3 float_value, 4 double_value, 5 boolean_value,
+//	         6 string_value, 7 extension_value } }
+//	Template 1 version string, 2 metrics repeated Metric, 3 parameters repeated Parameter
+//	         { 1 name, 2 type uint32, 3 int_value, 4 long_value, 5 float_value, 6 double_value,
+//	         7 boolean_value, 8 string_value, 9 extension_value }, 4 template_ref string,
+//	         5 is_definition bool
 //
 // Malformed protobuf fails the record with a DataError.
 type sparkplugB struct {
 	topicHeader     string
 	unknownPassthru bool
+	explode         bool
+	keyByMetric     bool
+	rebirth         *spbRebirth // nil: rebirth.enabled=false
+	log             hclog.Logger
 
 	mu    sync.Mutex
 	nodes map[string]*spbNode // group "/" edge node
@@ -120,6 +212,30 @@ var sparkplugConfigDef = &connector.ConfigDef{Keys: []connector.ConfigKey{
 		Doc: "What to do with an NDATA or DDATA whose BIRTH was not seen (or that uses an alias the BIRTH did not define): <code>fail</code> fails the record with a DataError (errors.tolerance and the dead letter queue apply), <code>passthrough</code> decodes it with the unresolved metric names null and the header sparkplug.birth.unknown=true."},
 	{Name: "topic.header", Type: connector.ConfigString, Default: "mqtt.topic", Importance: connector.Medium,
 		Doc: "The header holding the MQTT topic; without it on a record, a string key is taken as the topic."},
+	{Name: "explode", Type: connector.ConfigBoolean, Default: "false", Importance: connector.High,
+		Doc: "true: one record per metric, its value a Struct io.tributary.sparkplug.metric.&lt;DataType&gt; whose value field has the Connect type of the Sparkplug data type (so each data type has its own schema: use RecordNameStrategy for Avro subjects); a message without metrics stays one io.tributary.sparkplug.Message record. false: one io.tributary.sparkplug.Message record per message, with an array of metrics."},
+	{Name: "explode.key", Type: connector.ConfigString, Default: "input", Validate: javaValidStringIn("input", "metric"), Importance: connector.Medium,
+		Doc: "With explode=true, the key of the per-metric records: <code>input</code> keeps the input's key, <code>metric</code> sets the string &lt;group&gt;/&lt;edge&gt;[/&lt;device&gt;]/&lt;metric name&gt; (#&lt;alias&gt; when the name is not known)."},
+	{Name: "rebirth.enabled", Type: connector.ConfigBoolean, Default: "false", Importance: connector.High,
+		Doc: "true: on an NDATA or DDATA with a seq gap, an unknown BIRTH or an undefined alias, publish the Sparkplug rebirth command (NCMD Node Control/Rebirth=true) to spBv1.0/&lt;group&gt;/NCMD/&lt;edge&gt;, asynchronously, with the transform's own MQTT client (rebirth.mqtt.*)."},
+	{Name: "rebirth.mqtt.server.uri", Type: connector.ConfigList, Default: "", Importance: connector.High,
+		Doc: "The MQTT broker(s) to publish rebirth commands to (tcp://host:1883 or ssl://host:8883; several for fail-over); required with rebirth.enabled=true."},
+	{Name: "rebirth.mqtt.username", Type: connector.ConfigString, Default: "", Importance: connector.Medium,
+		Doc: "The user name of the rebirth MQTT client (empty: none)."},
+	{Name: "rebirth.mqtt.password", Type: connector.ConfigPassword, Default: "", Importance: connector.Medium,
+		Doc: "The password of the rebirth MQTT client."},
+	{Name: "rebirth.mqtt.client.id", Type: connector.ConfigString, Default: "", Importance: connector.Low,
+		Doc: "The client id of the rebirth MQTT client (empty: tributary-spb-rebirth-&lt;random&gt;). It must differ per task."},
+	{Name: "rebirth.mqtt.ssl.ca.file", Type: connector.ConfigString, Default: "", Importance: connector.Low,
+		Doc: "PEM CA bundle to verify an ssl:// broker (empty: the system roots)."},
+	{Name: "rebirth.mqtt.ssl.cert.file", Type: connector.ConfigString, Default: "", Importance: connector.Low,
+		Doc: "PEM client certificate for mutual TLS (with rebirth.mqtt.ssl.key.file)."},
+	{Name: "rebirth.mqtt.ssl.key.file", Type: connector.ConfigString, Default: "", Importance: connector.Low,
+		Doc: "PEM private key of rebirth.mqtt.ssl.cert.file."},
+	{Name: "rebirth.qos", Type: connector.ConfigInt, Default: "0", Validate: connector.Between(0, 1), Importance: connector.Low,
+		Doc: "The QoS of the rebirth NCMD (Sparkplug 3.0 publishes NCMD at QoS 0)."},
+	{Name: "rebirth.min.interval.ms", Type: connector.ConfigLong, Default: "5000", Validate: connector.AtLeast(0), Importance: connector.Low,
+		Doc: "At most one rebirth request per edge node within this many milliseconds."},
 }}
 
 func init() {
@@ -133,11 +249,51 @@ func (t *sparkplugB) Configure(cfg connector.Config) error {
 	if err != nil {
 		return err
 	}
+	var rb *spbRebirth
+	if v.Bool("rebirth.enabled") {
+		var servers []string
+		for _, s := range v.List("rebirth.mqtt.server.uri") {
+			if s = strings.TrimSpace(s); s != "" {
+				servers = append(servers, s)
+			}
+		}
+		log := t.log
+		if log == nil {
+			log = hclog.NewNullLogger()
+		}
+		rb, err = newSpbRebirth(log.Named("rebirth"), servers, v.String("rebirth.mqtt.username"), v.Password("rebirth.mqtt.password").Value(),
+			v.String("rebirth.mqtt.client.id"), byte(v.Int("rebirth.qos")), time.Duration(v.Long("rebirth.min.interval.ms"))*time.Millisecond,
+			v.String("rebirth.mqtt.ssl.ca.file"), v.String("rebirth.mqtt.ssl.cert.file"), v.String("rebirth.mqtt.ssl.key.file"))
+		if err != nil {
+			return fmt.Errorf("SparkplugB: %w", err)
+		}
+	}
 	t.topicHeader = v.String("topic.header")
 	t.unknownPassthru = v.String("unknown.birth") == "passthrough"
+	t.explode = v.Bool("explode")
+	t.keyByMetric = v.String("explode.key") == "metric"
 	t.mu.Lock()
+	old := t.rebirth
 	t.nodes = map[string]*spbNode{}
+	t.rebirth = rb
 	t.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+	return nil
+}
+
+// SetLogger takes the task's logger for the rebirth publisher (connector.LoggerSetter).
+func (t *sparkplugB) SetLogger(log hclog.Logger) { t.log = log }
+
+// Close stops the rebirth publisher and disconnects its MQTT client (connector.Closer).
+func (t *sparkplugB) Close() error {
+	t.mu.Lock()
+	rb := t.rebirth
+	t.mu.Unlock()
+	if rb != nil {
+		rb.Close()
+	}
 	return nil
 }
 
@@ -196,7 +352,9 @@ var (
 				Field("double_value", connector.OptionalFloat64Schema).
 				Field("boolean_value", connector.OptionalBooleanSchema).
 				Field("string_value", connector.OptionalStringSchema).
-				Field("bytes_value", connector.OptionalBytesSchema).MustBuild()
+				Field("bytes_value", connector.OptionalBytesSchema).
+				Field("dataset_value", spbDataSetSchema).
+				Field("template_value", spbTemplateSchema).MustBuild()
 	spbMessageSchema = connector.StructBuilder().SetName("io.tributary.sparkplug.Message").
 				Field("group", connector.StringSchema).
 				Field("edge_node", connector.StringSchema).
@@ -205,6 +363,7 @@ var (
 				Field("timestamp", spbTimestampSchema).
 				Field("seq", connector.OptionalInt64Schema).
 				Field("uuid", connector.OptionalStringSchema).
+				Field("body", connector.OptionalBytesSchema).
 				Field("metrics", connector.ArrayBuilder(spbMetricSchema).MustBuild()).MustBuild()
 )
 
@@ -241,14 +400,23 @@ func (t *sparkplugB) topicOf(r *connector.Record) (string, bool) {
 	return s, ok
 }
 
-func (t *sparkplugB) Apply(r *connector.Record) (*connector.Record, error) {
+// spbMessage is a decoded Sparkplug message with the headers its state tracking added.
+type spbMessage struct {
+	topic   string
+	tp      spbTopic
+	p       *spbPayload
+	headers []connector.Header
+}
+
+// decode decodes and tracks a record; nil (and no error) when it is not Sparkplug B.
+func (t *sparkplugB) decode(r *connector.Record) (*spbMessage, error) {
 	topic, ok := t.topicOf(r)
 	if !ok {
-		return r, nil
+		return nil, nil
 	}
 	tp, ok := parseSpbTopic(topic)
 	if !ok {
-		return r, nil
+		return nil, nil
 	}
 	var data []byte
 	switch x := r.Value.(type) {
@@ -264,12 +432,50 @@ func (t *sparkplugB) Apply(r *connector.Record) (*connector.Record, error) {
 	if err != nil {
 		return nil, connector.DataErrorf("SparkplugB: %s: malformed payload: %v", topic, err)
 	}
-
-	var headers []connector.Header
-	if err := t.track(topic, tp, p, &headers); err != nil {
+	m := &spbMessage{topic: topic, tp: tp, p: p}
+	if err := t.track(topic, tp, p, &m.headers); err != nil {
 		return nil, err
 	}
+	return m, nil
+}
 
+func (t *sparkplugB) Apply(r *connector.Record) (*connector.Record, error) {
+	m, err := t.decode(r)
+	if err != nil || m == nil {
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
+	if t.explode {
+		return nil, fmt.Errorf("SparkplugB: explode=true makes several records of one, which needs a runtime that calls ApplyMulti (connector.MultiTransformation); %s not transformed", m.topic)
+	}
+	return t.messageRecord(r, m)
+}
+
+// ApplyMulti is Apply with explode=false; with explode=true it returns one record per metric
+// (one io.tributary.sparkplug.Message record for a message without metrics).
+func (t *sparkplugB) ApplyMulti(r *connector.Record) ([]*connector.Record, error) {
+	m, err := t.decode(r)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return []*connector.Record{r}, nil
+	}
+	if !t.explode || len(m.p.metrics) == 0 {
+		out, err := t.messageRecord(r, m)
+		if err != nil {
+			return nil, err
+		}
+		return []*connector.Record{out}, nil
+	}
+	return t.metricRecords(r, m)
+}
+
+// messageRecord is the io.tributary.sparkplug.Message record.
+func (t *sparkplugB) messageRecord(r *connector.Record, m *spbMessage) (*connector.Record, error) {
+	tp, p, topic := m.tp, m.p, m.topic
 	metrics := make([]any, len(p.metrics))
 	for i := range p.metrics {
 		st, err := spbMetricStruct(&p.metrics[i])
@@ -279,6 +485,7 @@ func (t *sparkplugB) Apply(r *connector.Record) (*connector.Record, error) {
 		metrics[i] = st
 	}
 	v, _ := connector.NewStruct(spbMessageSchema)
+	var err error
 	put := func(k string, x any) {
 		if err == nil {
 			err = v.Put(k, x)
@@ -299,12 +506,93 @@ func (t *sparkplugB) Apply(r *connector.Record) (*connector.Record, error) {
 	if p.uuid != nil {
 		put("uuid", *p.uuid)
 	}
+	if p.body != nil {
+		put("body", append([]byte(nil), p.body...))
+	}
 	put("metrics", metrics)
 	if err != nil {
 		return nil, connector.DataErrorf("SparkplugB: %s: %v", topic, err)
 	}
 	out := r.NewRecord(r.Topic, r.Partition, r.KeySchema, r.Key, spbMessageSchema, v, r.Timestamp)
-	out.Headers = append(out.Headers, headers...)
+	out.Headers = append(out.Headers, m.headers...)
+	return out, nil
+}
+
+// metricRecords are the records of explode=true, one per metric, in the message's order.
+func (t *sparkplugB) metricRecords(r *connector.Record, m *spbMessage) ([]*connector.Record, error) {
+	tp, p, topic := m.tp, m.p, m.topic
+	out := make([]*connector.Record, 0, len(p.metrics))
+	prefix := tp.group + "/" + tp.edge + "/"
+	if tp.device != "" {
+		prefix += tp.device + "/"
+	}
+	for i := range p.metrics {
+		mt := &p.metrics[i]
+		name := "?"
+		if mt.name != nil {
+			name = *mt.name
+		}
+		suffix, vs, val, err := spbExplodeValue(mt, name)
+		if err != nil {
+			return nil, connector.DataErrorf("SparkplugB: %s: %v", topic, err)
+		}
+		schema := spbExplodeSchema(suffix, vs)
+		st, _ := connector.NewStruct(schema)
+		put := func(k string, x any) {
+			if err == nil {
+				err = st.Put(k, x)
+			}
+		}
+		put("group", tp.group)
+		put("edge_node", tp.edge)
+		if tp.device != "" {
+			put("device", tp.device)
+		}
+		put("message_type", tp.msgType)
+		if mt.timestamp != nil {
+			put("timestamp", time.UnixMilli(int64(*mt.timestamp)).UTC())
+		} else if p.timestamp != nil {
+			put("timestamp", time.UnixMilli(int64(*p.timestamp)).UTC())
+		}
+		if p.seq != nil {
+			put("seq", int64(*p.seq))
+		}
+		if mt.name != nil {
+			put("name", *mt.name)
+		}
+		if mt.alias != nil {
+			if *mt.alias > math.MaxInt64 {
+				return nil, connector.DataErrorf("SparkplugB: %s: alias %d is out of range", topic, *mt.alias)
+			}
+			put("alias", int64(*mt.alias))
+		}
+		if mt.datatype != nil {
+			put("datatype", spbTypeName(*mt.datatype))
+		}
+		put("is_historical", mt.historical)
+		put("is_transient", mt.transient)
+		put("is_null", mt.isNull)
+		if val != nil {
+			put("value", val)
+		}
+		if err != nil {
+			return nil, connector.DataErrorf("SparkplugB: %s: %v", topic, err)
+		}
+		keySchema, key := r.KeySchema, r.Key
+		if t.keyByMetric {
+			keySchema = connector.OptionalStringSchema
+			if mt.name != nil {
+				key = prefix + *mt.name
+			} else if mt.alias != nil {
+				key = prefix + "#" + strconv.FormatUint(*mt.alias, 10)
+			} else {
+				key = prefix + "#" + strconv.Itoa(i)
+			}
+		}
+		rec := r.NewRecord(r.Topic, r.Partition, keySchema, key, schema, st, r.Timestamp)
+		rec.Headers = append(rec.Headers, m.headers...)
+		out = append(out, rec)
+	}
 	return out, nil
 }
 
@@ -318,9 +606,9 @@ func (t *sparkplugB) track(topic string, tp spbTopic, p *spbPayload, headers *[]
 	key := tp.group + "/" + tp.edge
 	node := t.nodes[key]
 
-	checkSeq := func() {
+	checkSeq := func() (gap bool) {
 		if p.seq == nil {
-			return
+			return false
 		}
 		s := *p.seq
 		if node.seqKnown && s != (node.seq+1)%256 {
@@ -328,8 +616,15 @@ func (t *sparkplugB) track(topic string, tp spbTopic, p *spbPayload, headers *[]
 			*headers = append(*headers,
 				connector.Header{Key: "sparkplug.seq.gap", Schema: connector.BooleanSchema, Value: true},
 				connector.Header{Key: "sparkplug.seq.expected", Schema: connector.Int64Schema, Value: int64((node.seq + 1) % 256)})
+			gap = true
 		}
 		node.seq, node.seqKnown = s%256, true
+		return gap
+	}
+	askRebirth := func() {
+		if t.rebirth != nil && t.rebirth.request(tp.group, tp.edge) {
+			*headers = append(*headers, connector.Header{Key: "sparkplug.rebirth.requested", Schema: connector.BooleanSchema, Value: true})
+		}
 	}
 
 	switch tp.msgType {
@@ -397,14 +692,20 @@ func (t *sparkplugB) track(topic string, tp spbTopic, p *spbPayload, headers *[]
 		if known && tp.device != "" {
 			dev, known = node.devices[tp.device]
 		}
+		gap := false
 		if node != nil {
-			checkSeq()
+			gap = checkSeq()
 		}
 		if !known {
+			askRebirth()
 			return t.unknown(topic, "its BIRTH was not seen", p, headers)
 		}
 		if missing := resolveSpbAliases(p, dev, node.aliases); missing != nil {
+			askRebirth()
 			return t.unknown(topic, fmt.Sprintf("alias %d is not in its BIRTH", *missing), p, headers)
+		}
+		if gap {
+			askRebirth()
 		}
 		return nil
 	case "NCMD", "DCMD":
@@ -726,9 +1027,32 @@ func spbMetricStruct(m *spbMetric) (*connector.Struct, error) {
 				return nil, wrong()
 			}
 			set("bytes_value", append([]byte(nil), m.bytes...))
+		case spbDataSet, spbTemplate:
+			if want := protowire.Number(17); (dt == spbTemplate && m.valueField != want+1) || (dt == spbDataSet && m.valueField != want) {
+				return nil, wrong()
+			}
+			cs, err := m.complexStruct()
+			if err != nil {
+				return nil, fmt.Errorf("metric %q: %w", name, err)
+			}
+			if dt == spbDataSet {
+				set("dataset_value", cs)
+			} else {
+				set("template_value", cs)
+			}
 		case spbUnknown:
 			// No datatype (a DATA alias whose BIRTH is unknown, with passthrough): by the wire field.
 			switch m.valueField {
+			case 17, 18:
+				cs, err := m.complexStruct()
+				if err != nil {
+					return nil, fmt.Errorf("metric %q: %w", name, err)
+				}
+				if m.valueField == 17 {
+					set("dataset_value", cs)
+				} else {
+					set("template_value", cs)
+				}
 			case 10, 11:
 				set("long_value", int64(m.varint))
 			case 12:
@@ -740,6 +1064,13 @@ func spbMetricStruct(m *spbMetric) (*connector.Struct, error) {
 			case 15:
 				set("string_value", string(m.bytes))
 			case 16:
+				set("bytes_value", append([]byte(nil), m.bytes...))
+			}
+		default:
+			if spbIsArray(dt) {
+				if m.valueField != 16 {
+					return nil, wrong()
+				}
 				set("bytes_value", append([]byte(nil), m.bytes...))
 			}
 		}

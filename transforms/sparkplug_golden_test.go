@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -42,7 +43,7 @@ func TestSparkplugGolden(t *testing.T) {
 	if err := dec.Decode(&files); err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 5 {
+	if len(files) != 6 {
 		t.Fatalf("%d golden files", len(files))
 	}
 	tr := mustTransform(t, sparkplugClass, connector.Config{})
@@ -85,6 +86,12 @@ func TestSparkplugGolden(t *testing.T) {
 			if get(g, "name") != wantName || get(g, "alias") != wantAlias || get(g, "datatype") != w.Datatype ||
 				get(g, "timestamp") != time.UnixMilli(w.Timestamp).UTC() || get(g, "is_null") != w.IsNull || get(g, "is_historical") != w.IsHistorical {
 				t.Errorf("%s metric %d: %v", f.File, i, g)
+				continue
+			}
+			if w.Field == "dataset_value" || w.Field == "template_value" {
+				if !sameJSON(t, spbConnectJSON(get(g, w.Field)), w.Value) {
+					t.Errorf("%s %v: %s = %s, want %s", f.File, wantName, w.Field, mustJSON(t, spbConnectJSON(get(g, w.Field))), w.Value)
+				}
 				continue
 			}
 			want := goldenValue(t, w.Field, w.Value)
@@ -161,4 +168,136 @@ func goldenValue(t *testing.T, field string, raw json.RawMessage) any {
 		return float32(f)
 	}
 	return f
+}
+
+// spbConnectJSON turns Connect data into JSON-ready data: a Struct into an object of its
+// fields, a Timestamp into epoch milliseconds, bytes into {"base64": …}.
+func spbConnectJSON(v any) any {
+	switch x := v.(type) {
+	case *connector.Struct:
+		out := map[string]any{}
+		for _, f := range x.Schema().Fields {
+			fv, _ := x.Get(f.Name)
+			out[f.Name] = spbConnectJSON(fv)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = spbConnectJSON(e)
+		}
+		return out
+	case time.Time:
+		return x.UnixMilli()
+	case []byte:
+		return map[string]any{"base64": base64.StdEncoding.EncodeToString(x)}
+	}
+	return v
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// sameJSON compares a JSON-ready value with JSON text, as decoded JSON.
+func sameJSON(t *testing.T, got any, want json.RawMessage) bool {
+	t.Helper()
+	var a, b any
+	if err := json.Unmarshal(mustJSON(t, got), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(want, &b); err != nil {
+		t.Fatal(err)
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// TestSparkplugGoldenExplode makes one record per metric of the Tahu-encoded payloads
+// (explode=true) and checks each record's value type and value against expected.json.
+func TestSparkplugGoldenExplode(t *testing.T) {
+	dir := filepath.Join("testdata", "sparkplug")
+	raw, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []struct {
+		File    string
+		Topic   string
+		Metrics []struct {
+			Name     *string
+			Datatype string
+			IsNull   bool `json:"is_null"`
+			Field    string
+			Value    json.RawMessage
+		}
+	}
+	if err := json.Unmarshal(raw, &files); err != nil {
+		t.Fatal(err)
+	}
+	tr := mustTransform(t, sparkplugClass, connector.Config{"explode": "true"}).(connector.MultiTransformation)
+	types := map[string]connector.Type{"Int8": connector.TypeInt8, "Int16": connector.TypeInt16, "Int32": connector.TypeInt32,
+		"Int64": connector.TypeInt64, "UInt8": connector.TypeInt16, "UInt16": connector.TypeInt32, "UInt32": connector.TypeInt64,
+		"UInt64": connector.TypeInt64, "Float": connector.TypeFloat32, "Double": connector.TypeFloat64, "Boolean": connector.TypeBoolean,
+		"String": connector.TypeString, "Text": connector.TypeString, "UUID": connector.TypeString, "DateTime": connector.TypeInt64,
+		"Bytes": connector.TypeBytes, "File": connector.TypeBytes, "DataSet": connector.TypeStruct, "Template": connector.TypeStruct}
+	n := 0
+	for _, f := range files {
+		payload, err := os.ReadFile(filepath.Join(dir, f.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := tr.ApplyMulti(spbRecord(f.Topic, payload))
+		if err != nil {
+			t.Fatalf("%s: %v", f.File, err)
+		}
+		if len(out) != len(f.Metrics) {
+			t.Fatalf("%s: %d records, want %d", f.File, len(out), len(f.Metrics))
+		}
+		for i, w := range f.Metrics {
+			n++
+			r := out[i]
+			st := r.Value.(*connector.Struct)
+			if err := st.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			vs, _ := r.ValueSchema.Field("value")
+			if r.ValueSchema.Name != "io.tributary.sparkplug.metric."+w.Datatype || vs.Schema.Type != types[w.Datatype] || get(st, "name") != *w.Name {
+				t.Errorf("%s metric %d: schema %s, value %s", f.File, i, r.ValueSchema.Name, vs.Schema.Type)
+				continue
+			}
+			got := get(st, "value")
+			if w.Field == "dataset_value" || w.Field == "template_value" {
+				if !sameJSON(t, spbConnectJSON(got), w.Value) {
+					t.Errorf("%s %s: %s", f.File, *w.Name, mustJSON(t, spbConnectJSON(got)))
+				}
+				continue
+			}
+			want := goldenValue(t, w.Field, w.Value)
+			if want != nil {
+				switch w.Datatype {
+				case "Int8":
+					want = int8(want.(int32))
+				case "Int16", "UInt8":
+					want = int16(want.(int32))
+				case "DateTime":
+					want = time.UnixMilli(want.(int64)).UTC()
+				}
+			}
+			if b, ok := want.([]byte); ok {
+				if gb, _ := got.([]byte); !bytes.Equal(gb, b) {
+					t.Errorf("%s %s: %v, want %v", f.File, *w.Name, got, b)
+				}
+			} else if got != want {
+				t.Errorf("%s %s: %#v, want %#v", f.File, *w.Name, got, want)
+			}
+		}
+	}
+	if n < 40 {
+		t.Errorf("only %d metrics", n)
+	}
 }

@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"math"
 	"strings"
@@ -76,7 +77,7 @@ func (m spbM) encode() []byte {
 	case 15:
 		b = protowire.AppendTag(b, 15, protowire.BytesType)
 		b = protowire.AppendString(b, m.s)
-	case 16, 17:
+	case 16, 17, 18:
 		b = protowire.AppendTag(b, protowire.Number(m.field), protowire.BytesType)
 		b = protowire.AppendBytes(b, m.raw)
 	}
@@ -422,4 +423,327 @@ func TestSparkplugConcurrent(t *testing.T) {
 		}(g)
 	}
 	wg.Wait()
+}
+
+func applyMultiOK(t *testing.T, tr connector.Transformation, r *connector.Record) []*connector.Record {
+	t.Helper()
+	mt, ok := tr.(connector.MultiTransformation)
+	if !ok {
+		t.Fatal("SparkplugB is not a connector.MultiTransformation")
+	}
+	out, err := mt.ApplyMulti(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestSparkplugExplode(t *testing.T) {
+	tr := mustTransform(t, sparkplugClass, connector.Config{"explode": "true"})
+	type c struct {
+		m      spbM
+		schema string
+		typ    connector.Type
+		want   any
+	}
+	n := func(dt uint32, field int, u uint64) spbM {
+		return spbM{name: ptr(spbTypeName(dt)), alias: ptr(uint64(dt + 100)), datatype: ptr(dt), field: field, u: u}
+	}
+	ts := time.UnixMilli(1700000000000).UTC()
+	cases := []c{
+		{n(spbInt8, 10, 0xFFFFFF80), "Int8", connector.TypeInt8, int8(-128)},
+		{n(spbInt16, 10, 0x8000), "Int16", connector.TypeInt16, int16(-32768)},
+		{n(spbInt32, 10, 0xFFFFFFFF), "Int32", connector.TypeInt32, int32(-1)},
+		{n(spbInt64, 11, 1<<63), "Int64", connector.TypeInt64, int64(math.MinInt64)},
+		{n(spbUInt8, 10, 255), "UInt8", connector.TypeInt16, int16(255)},
+		{n(spbUInt16, 10, 65535), "UInt16", connector.TypeInt32, int32(65535)},
+		{n(spbUInt32, 10, 4294967295), "UInt32", connector.TypeInt64, int64(4294967295)},
+		{n(spbUInt64, 11, math.MaxInt64), "UInt64", connector.TypeInt64, int64(math.MaxInt64)},
+		{spbM{name: ptr("f"), datatype: ptr(spbFloat), field: 12, f32: -1.25}, "Float", connector.TypeFloat32, float32(-1.25)},
+		{spbM{name: ptr("d"), datatype: ptr(spbDouble), field: 13, f64: math.Pi}, "Double", connector.TypeFloat64, math.Pi},
+		{spbM{name: ptr("b"), datatype: ptr(spbBoolean), field: 14, b: true}, "Boolean", connector.TypeBoolean, true},
+		{spbM{name: ptr("s"), datatype: ptr(spbString), field: 15, s: "héllo"}, "String", connector.TypeString, "héllo"},
+		{spbM{name: ptr("t"), datatype: ptr(spbText), field: 15, s: "text"}, "Text", connector.TypeString, "text"},
+		{spbM{name: ptr("u"), datatype: ptr(spbUUID), field: 15, s: "uuid"}, "UUID", connector.TypeString, "uuid"},
+		{n(spbDateTime, 11, 1700000000123), "DateTime", connector.TypeInt64, time.UnixMilli(1700000000123).UTC()},
+		{spbM{name: ptr("by"), datatype: ptr(spbBytes), field: 16, raw: []byte{0, 1, 2}}, "Bytes", connector.TypeBytes, []byte{0, 1, 2}},
+		{spbM{name: ptr("fi"), datatype: ptr(spbFile), field: 16, raw: []byte("x")}, "File", connector.TypeBytes, []byte("x")},
+		{spbM{name: ptr("arr"), datatype: ptr(uint32(24)), field: 16, raw: []byte{1, 0, 0, 0}}, "Int32Array", connector.TypeBytes, []byte{1, 0, 0, 0}},
+		{spbM{name: ptr("null"), datatype: ptr(spbInt32), isNull: true}, "Int32", connector.TypeInt32, nil},
+		{spbM{name: ptr("hist"), datatype: ptr(spbBoolean), hist: true, timestamp: ptr(uint64(5)), field: 14, b: false}, "Boolean", connector.TypeBoolean, false},
+	}
+	var ms []spbM
+	for _, x := range cases {
+		ms = append(ms, x.m)
+	}
+	in := spbRecord("spBv1.0/G/NBIRTH/E", spbPayloadBytes(ptr(uint64(1700000000000)), ptr(uint64(0)), ms...))
+	out := applyMultiOK(t, tr, in)
+	if len(out) != len(cases) {
+		t.Fatalf("%d records, want %d", len(out), len(cases))
+	}
+	for i, x := range cases {
+		r := out[i]
+		st := r.Value.(*connector.Struct)
+		if err := st.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		name := *x.m.name
+		if r.ValueSchema.Name != "io.tributary.sparkplug.metric."+x.schema || st.Schema() != r.ValueSchema {
+			t.Errorf("%s: schema %q", name, r.ValueSchema.Name)
+		}
+		f, _ := r.ValueSchema.Field("value")
+		if f.Schema.Type != x.typ || !f.Schema.Optional {
+			t.Errorf("%s: value schema %+v", name, f.Schema)
+		}
+		if x.schema == "DateTime" && f.Schema.Name != connector.TimestampName {
+			t.Errorf("DateTime value schema %q", f.Schema.Name)
+		}
+		v := get(st, "value")
+		if b, ok := x.want.([]byte); ok {
+			if !bytes.Equal(v.([]byte), b) {
+				t.Errorf("%s: value %v", name, v)
+			}
+		} else if v != x.want {
+			t.Errorf("%s: value %#v, want %#v", name, v, x.want)
+		}
+		wantTS := ts
+		if x.m.timestamp != nil {
+			wantTS = time.UnixMilli(int64(*x.m.timestamp)).UTC()
+		}
+		if get(st, "group") != "G" || get(st, "edge_node") != "E" || get(st, "device") != nil || get(st, "message_type") != "NBIRTH" ||
+			get(st, "seq") != int64(0) || get(st, "name") != name || get(st, "datatype") != spbTypeName(*x.m.datatype) ||
+			get(st, "timestamp") != wantTS || get(st, "is_null") != x.m.isNull || get(st, "is_historical") != x.m.hist {
+			t.Errorf("%s: %v", name, st)
+		}
+		if x.m.alias != nil && get(st, "alias") != int64(*x.m.alias) {
+			t.Errorf("%s: alias %v", name, get(st, "alias"))
+		}
+		// Everything else of the input is kept: key, topic, partition, timestamp, source
+		// partition and offset (the same maps), headers.
+		if r.Key != in.Key || r.KeySchema != in.KeySchema || r.Topic != in.Topic || *r.Partition != *in.Partition || !r.Timestamp.Equal(in.Timestamp) ||
+			r.SourceOffset["messages"] != int64(41) || r.SourcePartition["client.id"] != "iot-0" || len(r.Headers) != len(in.Headers) {
+			t.Errorf("%s: record %+v", name, r)
+		}
+	}
+	// Each record has its own header list.
+	out[0].Headers.Add("x", nil, "y")
+	if len(out[1].Headers) != len(in.Headers) || len(in.Headers) != 2 {
+		t.Error("header lists shared")
+	}
+
+	// Apply refuses a Sparkplug message with explode=true, and passes the rest.
+	if _, err := tr.Apply(spbRecord("spBv1.0/G/NDATA/E", spbPayloadBytes(nil, ptr(uint64(1)), spbAliasOnly(101, 10, 1)))); err == nil || isDataError(err) || !strings.Contains(err.Error(), "ApplyMulti") {
+		t.Errorf("Apply with explode=true: %v", err)
+	}
+	other := spbRecord("factory/temp", []byte("21"))
+	if r, err := tr.Apply(other); r != other || err != nil {
+		t.Errorf("Apply of a non-Sparkplug record: %v %v", r, err)
+	}
+	if rs := applyMultiOK(t, tr, other); len(rs) != 1 || rs[0] != other {
+		t.Errorf("ApplyMulti of a non-Sparkplug record: %v", rs)
+	}
+
+	// DATA by alias after a seq gap (Apply above consumed seq 1): each record gets the gap headers.
+	out = applyMultiOK(t, tr, spbRecord("spBv1.0/G/NDATA/E", spbPayloadBytes(nil, ptr(uint64(5)), spbAliasOnly(101, 10, 0xFF), spbAliasOnly(104, 11, 9))))
+	if len(out) != 2 || out[0].ValueSchema.Name != "io.tributary.sparkplug.metric.Int8" || get(out[0].Value.(*connector.Struct), "value") != int8(-1) ||
+		get(out[0].Value.(*connector.Struct), "name") != "Int8" || out[1].ValueSchema.Name != "io.tributary.sparkplug.metric.Int64" ||
+		get(out[1].Value.(*connector.Struct), "timestamp") != nil {
+		t.Fatalf("DATA records %v", out)
+	}
+	for _, r := range out {
+		if !hasHeader(r, "sparkplug.seq.gap") || hasHeader(r, "sparkplug.rebirth.requested") {
+			t.Errorf("headers %v", r.Headers)
+		}
+	}
+
+	// A message without metrics is one Message record.
+	out = applyMultiOK(t, tr, spbRecord("spBv1.0/G/DDEATH/E/D", spbPayloadBytes(nil, ptr(uint64(6)))))
+	if len(out) != 1 || out[0].ValueSchema != spbMessageSchema || get(out[0].Value.(*connector.Struct), "message_type") != "DDEATH" {
+		t.Errorf("DDEATH %v", out)
+	}
+	// Errors are the record's: a DataError (for the DLQ), no partial output.
+	if rs, err := tr.(connector.MultiTransformation).ApplyMulti(spbRecord("spBv1.0/G/NBIRTH/E", spbPayloadBytes(nil, ptr(uint64(0)),
+		spbNamed("ok", 1, spbInt8, 10, 1), spbM{name: ptr("u"), datatype: ptr(spbUInt64), field: 11, u: math.MaxUint64}))); !isDataError(err) || rs != nil {
+		t.Errorf("UInt64 overflow: %v %v", rs, err)
+	}
+	if _, err := tr.(connector.MultiTransformation).ApplyMulti(spbRecord("spBv1.0/G/NBIRTH/E", spbPayloadBytes(nil, nil, spbM{name: ptr("f"), datatype: ptr(spbFloat), field: 15, s: "x"}))); !isDataError(err) {
+		t.Errorf("value vs type: %v", err)
+	}
+	if _, err := tr.(connector.MultiTransformation).ApplyMulti(spbRecord("spBv1.0/G/NDATA/Ghost", spbPayloadBytes(nil, ptr(uint64(0)), spbAliasOnly(1, 10, 1)))); !isDataError(err) {
+		t.Errorf("unknown BIRTH: %v", err)
+	}
+}
+
+func TestSparkplugExplodeKeyAndUnknown(t *testing.T) {
+	tr := mustTransform(t, sparkplugClass, connector.Config{"explode": "true", "explode.key": "metric", "unknown.birth": "passthrough"})
+	applyMultiOK(t, tr, spbRecord("spBv1.0/G/NBIRTH/E", spbBirth(0, 0, spbNamed("Motor/Speed", 1, spbDouble, 13, 0))))
+	applyMultiOK(t, tr, spbRecord("spBv1.0/G/DBIRTH/E/D", spbPayloadBytes(nil, ptr(uint64(1)), spbNamed("temp", 2, spbFloat, 12, 0))))
+	out := applyMultiOK(t, tr, spbRecord("spBv1.0/G/DDATA/E/D", spbPayloadBytes(nil, ptr(uint64(2)),
+		spbM{alias: ptr(uint64(2)), field: 12, f32: 1.5}, spbM{alias: ptr(uint64(1)), field: 13, f64: 2.5})))
+	if len(out) != 2 || out[0].Key != "G/E/D/temp" || out[1].Key != "G/E/D/Motor/Speed" || out[0].KeySchema.Type != connector.TypeString {
+		t.Fatalf("keys %v %v", out[0].Key, out[1].Key)
+	}
+	if get(out[0].Value.(*connector.Struct), "value") != float32(1.5) || get(out[1].Value.(*connector.Struct), "value") != 2.5 {
+		t.Errorf("values %v", out)
+	}
+	// passthrough: unresolved aliases are read by the wire field, the key by the alias.
+	out = applyMultiOK(t, tr, spbRecord("spBv1.0/G/NDATA/Ghost", spbPayloadBytes(nil, ptr(uint64(0)), spbAliasOnly(7, 11, 42), spbM{alias: ptr(uint64(8)), field: 13, f64: 0.5}, spbM{alias: ptr(uint64(9))})))
+	if len(out) != 3 {
+		t.Fatalf("%d records", len(out))
+	}
+	for i, want := range []struct {
+		key, schema string
+		v           any
+	}{{"G/Ghost/#7", "UnknownAsLong", int64(42)}, {"G/Ghost/#8", "UnknownAsDouble", 0.5}, {"G/Ghost/#9", "UnknownAsNone", nil}} {
+		st := out[i].Value.(*connector.Struct)
+		if out[i].Key != want.key || out[i].ValueSchema.Name != "io.tributary.sparkplug.metric."+want.schema || get(st, "value") != want.v ||
+			get(st, "name") != nil || get(st, "datatype") != nil || !hasHeader(out[i], "sparkplug.birth.unknown") {
+			t.Errorf("record %d: key %v %s %v", i, out[i].Key, out[i].ValueSchema.Name, st)
+		}
+		if err := st.Validate(); err != nil {
+			t.Error(err)
+		}
+	}
+	// explode=false: ApplyMulti is Apply.
+	plain := mustTransform(t, sparkplugClass, connector.Config{})
+	rs := applyMultiOK(t, plain, spbRecord("spBv1.0/G/NBIRTH/E", spbBirth(0, 0, spbNamed("a", 1, spbInt8, 10, 1))))
+	if len(rs) != 1 || rs[0].ValueSchema != spbMessageSchema || len(spbMetrics(t, rs[0])) != 2 {
+		t.Errorf("explode=false: %v", rs)
+	}
+	if _, err := newTransform(t, sparkplugClass, connector.Config{"explode.key": "topic"}); err == nil {
+		t.Error("explode.key=topic accepted")
+	}
+}
+
+// spbDataSetBytes encodes a DataSet; a nil cell is an empty DataSetValue.
+func spbDataSetBytes(columns []string, types []uint32, rows [][]*spbM) []byte {
+	b := protowire.AppendTag(nil, 1, protowire.VarintType)
+	b = protowire.AppendVarint(b, uint64(len(columns)))
+	for _, c := range columns {
+		b = protowire.AppendTag(b, 2, protowire.BytesType)
+		b = protowire.AppendString(b, c)
+	}
+	var packed []byte
+	for _, t := range types {
+		packed = protowire.AppendVarint(packed, uint64(t))
+	}
+	b = protowire.AppendTag(b, 3, protowire.BytesType)
+	b = protowire.AppendBytes(b, packed)
+	for _, r := range rows {
+		var rb []byte
+		for _, c := range r {
+			var el []byte
+			if c != nil {
+				// DataSetValue numbers its oneof 1..6 where Metric has 10..15.
+				m := c.encode()
+				num, typ, n := protowire.ConsumeTag(m)
+				el = protowire.AppendTag(nil, num-9, typ)
+				el = append(el, m[n:]...)
+			}
+			rb = protowire.AppendTag(rb, 1, protowire.BytesType)
+			rb = protowire.AppendBytes(rb, el)
+		}
+		b = protowire.AppendTag(b, 4, protowire.BytesType)
+		b = protowire.AppendBytes(b, rb)
+	}
+	return b
+}
+
+// spbTemplateBytes encodes a Template with metrics and one string parameter.
+func spbTemplateBytes(ref string, param string, metrics ...spbM) []byte {
+	var b []byte
+	b = protowire.AppendTag(b, 1, protowire.BytesType)
+	b = protowire.AppendString(b, "v2")
+	for _, m := range metrics {
+		b = protowire.AppendTag(b, 2, protowire.BytesType)
+		b = protowire.AppendBytes(b, m.encode())
+	}
+	var p []byte
+	p = protowire.AppendTag(p, 1, protowire.BytesType)
+	p = protowire.AppendString(p, "p")
+	p = protowire.AppendTag(p, 2, protowire.VarintType)
+	p = protowire.AppendVarint(p, uint64(spbString))
+	p = protowire.AppendTag(p, 8, protowire.BytesType)
+	p = protowire.AppendString(p, param)
+	b = protowire.AppendTag(b, 3, protowire.BytesType)
+	b = protowire.AppendBytes(b, p)
+	if ref != "" {
+		b = protowire.AppendTag(b, 4, protowire.BytesType)
+		b = protowire.AppendString(b, ref)
+	}
+	b = protowire.AppendTag(b, 5, protowire.VarintType)
+	return protowire.AppendVarint(b, protowire.EncodeBool(ref == ""))
+}
+
+func TestSparkplugDataSetAndTemplate(t *testing.T) {
+	ds := spbDataSetBytes([]string{"a", "b", "c", "d"}, []uint32{spbInt16, spbDouble, spbBoolean, spbUInt32}, [][]*spbM{
+		{{field: 10, u: 0xFFFF}, {field: 13, f64: 0.1}, {field: 14, b: true}, {field: 10, u: 0xFFFFFFFF}},
+		{nil, {field: 13, f64: -2}, {field: 14}, {field: 10, u: 1}},
+	})
+	inner := spbTemplateBytes("Inner", "q", spbM{name: ptr("x"), datatype: ptr(spbBytes), field: 16, raw: []byte{0xff}})
+	tmpl := spbTemplateBytes("Outer", "hello",
+		spbM{name: ptr("i"), datatype: ptr(spbInt8), field: 10, u: 0xFE},
+		spbM{name: ptr("nested"), datatype: ptr(spbTemplate), field: 18, raw: inner},
+		spbM{name: ptr("ds"), datatype: ptr(spbDataSet), field: 17, raw: spbDataSetBytes([]string{"z"}, []uint32{spbString}, [][]*spbM{{{field: 15, s: "s"}}})},
+		spbM{name: ptr("n"), datatype: ptr(spbInt8), isNull: true})
+	payload := spbPayloadBytes(nil, ptr(uint64(0)),
+		spbM{name: ptr("table"), datatype: ptr(spbDataSet), field: 17, raw: ds},
+		spbM{name: ptr("udt"), datatype: ptr(spbTemplate), field: 18, raw: tmpl})
+
+	wantDS := `{"num_of_columns":4,"columns":["a","b","c","d"],"types":["Int16","Double","Boolean","UInt32"],
+		"rows":[["-1","0.1","true","4294967295"],[null,"-2","false","1"]]}`
+	wantT := `{"version":"v2","template_ref":"Outer","is_definition":false,"parameters":[{"name":"p","type":"String","value":"hello"}],
+		"metrics":[{"name":"i","alias":null,"timestamp":null,"datatype":"Int8","is_null":false,"value":"-2"},
+		{"name":"nested","alias":null,"timestamp":null,"datatype":"Template","is_null":false,
+		 "value":"{\"is_definition\":false,\"metrics\":[{\"datatype\":\"Bytes\",\"is_null\":false,\"name\":\"x\",\"value\":\"/w==\"}],\"parameters\":[{\"name\":\"p\",\"type\":\"String\",\"value\":\"q\"}],\"template_ref\":\"Inner\",\"version\":\"v2\"}"},
+		{"name":"ds","alias":null,"timestamp":null,"datatype":"DataSet","is_null":false,"value":"{\"columns\":[\"z\"],\"num_of_columns\":1,\"rows\":[[\"s\"]],\"types\":[\"String\"]}"},
+		{"name":"n","alias":null,"timestamp":null,"datatype":"Int8","is_null":true,"value":null}]}`
+
+	tr := mustTransform(t, sparkplugClass, connector.Config{})
+	ms := spbMetrics(t, applyOK(t, tr, spbRecord("spBv1.0/G/NBIRTH/E", payload)))
+	if !sameJSON(t, spbConnectJSON(get(ms[0], "dataset_value")), json.RawMessage(wantDS)) || get(ms[0], "template_value") != nil || get(ms[0], "bytes_value") != nil {
+		t.Errorf("dataset_value %s", mustJSON(t, spbConnectJSON(get(ms[0], "dataset_value"))))
+	}
+	if !sameJSON(t, spbConnectJSON(get(ms[1], "template_value")), json.RawMessage(wantT)) || get(ms[1], "dataset_value") != nil {
+		t.Errorf("template_value %s", mustJSON(t, spbConnectJSON(get(ms[1], "template_value"))))
+	}
+
+	ex := mustTransform(t, sparkplugClass, connector.Config{"explode": "true"})
+	out := applyMultiOK(t, ex, spbRecord("spBv1.0/G/NBIRTH/E", payload))
+	if len(out) != 2 || out[0].ValueSchema.Name != "io.tributary.sparkplug.metric.DataSet" || out[1].ValueSchema.Name != "io.tributary.sparkplug.metric.Template" {
+		t.Fatalf("explode %v", out)
+	}
+	if v := get(out[0].Value.(*connector.Struct), "value"); !sameJSON(t, spbConnectJSON(v), json.RawMessage(wantDS)) {
+		t.Errorf("exploded DataSet %s", mustJSON(t, spbConnectJSON(v)))
+	}
+	if v := get(out[1].Value.(*connector.Struct), "value"); !sameJSON(t, spbConnectJSON(v), json.RawMessage(wantT)) {
+		t.Errorf("exploded Template %s", mustJSON(t, spbConnectJSON(v)))
+	}
+	for _, r := range out {
+		if err := r.Value.(*connector.Struct).Validate(); err != nil {
+			t.Error(err)
+		}
+	}
+
+	// Malformed and hostile values fail the record with a DataError.
+	deep := spbTemplateBytes("", "p")
+	for i := 0; i < spbMaxDepth+2; i++ {
+		deep = spbTemplateBytes("", "p", spbM{name: ptr("t"), datatype: ptr(spbTemplate), field: 18, raw: deep})
+	}
+	for name, m := range map[string]spbM{
+		"truncated dataset":  {name: ptr("d"), datatype: ptr(spbDataSet), field: 17, raw: []byte{0x22, 0x05, 0x0a}},
+		"dataset wire type":  {name: ptr("d"), datatype: ptr(spbDataSet), field: 17, raw: []byte{0x0a, 0x00}},
+		"dataset cell type":  {name: ptr("d"), datatype: ptr(spbDataSet), field: 17, raw: []byte{0x22, 0x04, 0x0a, 0x02, 0x18, 0x01}}, // float_value as varint
+		"template wire type": {name: ptr("t"), datatype: ptr(spbTemplate), field: 18, raw: []byte{0x28, 0x00, 0x0a, 0x01}},
+		"template as bytes":  {name: ptr("t"), datatype: ptr(spbTemplate), field: 16, raw: []byte{1}},
+		"too deep":           {name: ptr("t"), datatype: ptr(spbTemplate), field: 18, raw: deep},
+	} {
+		p := spbPayloadBytes(nil, nil, m)
+		if _, err := tr.Apply(spbRecord("spBv1.0/G/NCMD/E", p)); !isDataError(err) {
+			t.Errorf("%s: %v", name, err)
+		}
+		if _, err := ex.(connector.MultiTransformation).ApplyMulti(spbRecord("spBv1.0/G/NCMD/E", p)); !isDataError(err) {
+			t.Errorf("%s (explode): %v", name, err)
+		}
+	}
 }

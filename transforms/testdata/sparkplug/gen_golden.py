@@ -4,7 +4,8 @@
 The payloads are encoded by an independent implementation: the Eclipse Tahu reference
 Python helpers (sparkplug_b.py: addMetric, addNullMetric, addHistoricalMetric) and the
 protobuf classes generated from Tahu's sparkplug_b.proto, both as shipped by the PyPI package
-mqtt-spb-wrapper (with the protobuf runtime it depends on). expected.json records what was
+mqtt-spb-wrapper (with the protobuf runtime it depends on); DataSet and Template values are built on the
+generated classes as Tahu's initDatasetMetric and initTemplateMetric leave them. expected.json records what was
 encoded, from this script's own inputs, for the Go test to compare with what the Go decoder
 (protowire, field numbers written by hand) makes of the bytes.
 
@@ -119,6 +120,58 @@ write("ddata.bin", "spBv1.0/Plant1/DDATA/Edge1/Dev1", p, 3,
 p = Payload()
 spb.addMetric(p, "bdSeq", None, T.Int64, 7, MTS)
 write("ndeath.bin", "spBv1.0/Plant1/NDEATH/Edge1", p, None, [expect("bdSeq", None, "Int64", "long_value", 7)])
+
+# NBIRTH of another edge node with a DataSet and a Template (DataType 16 and 19). The Go
+# transform renders their cells, parameter and member metric values as text (a Template
+# nested in a Template as JSON); the texts below are what it must make of Tahu's encoding.
+p = payload(0)
+exp = []
+spb.addMetric(p, "bdSeq", None, T.Int64, 1, MTS)
+exp.append(expect("bdSeq", None, "Int64", "long_value", 1))
+D = spb.DataSetDataType
+ds = spb.initDatasetMetric(p, "table", 20, ["id", "temp", "state", "ok", "when", "big", "pressure"],
+                           [D.Int32, D.Float, D.String, D.Boolean, D.DateTime, D.UInt64, D.Double])
+p.metrics[-1].timestamp = MTS
+for row in ([-7 + 2**32, 21.5, "running", True, 1700000000000, 18000000000000000000, 1.25],
+            [3, -0.25, "stopped", False, 0, 0, None]):
+    r = ds.rows.add()
+    for (kind, v) in zip(("int_value", "float_value", "string_value", "boolean_value", "long_value", "long_value", "double_value"), row):
+        e = r.elements.add()
+        if v is not None:
+            setattr(e, kind, v)
+exp.append(expect("table", 20, "DataSet", "dataset_value", {
+    "num_of_columns": 7,
+    "columns": ["id", "temp", "state", "ok", "when", "big", "pressure"],
+    "types": ["Int32", "Float", "String", "Boolean", "DateTime", "UInt64", "Double"],
+    "rows": [["-7", "21.5", "running", "true", "2023-11-14T22:13:20.000Z", "18000000000000000000", "1.25"],
+             ["3", "-0.25", "stopped", "false", "1970-01-01T00:00:00.000Z", "0", None]],
+}))
+tmpl = spb.initTemplateMetric(p, "motor1", 21, "Motor")
+p.metrics[-1].timestamp = MTS
+tmpl.version = "1.0"
+par = tmpl.parameters.add()
+par.name, par.type, par.string_value = "maker", spb.ParameterDataType.String, "ACME"
+par = tmpl.parameters.add()
+par.name, par.type, par.int_value = "poles", spb.ParameterDataType.Int16, 4
+spb.addMetric(tmpl, "rpm", None, T.Int32, -12, MTS)
+spb.addMetric(tmpl, "running", None, T.Boolean, True, MTS)
+inner = tmpl.metrics.add()
+inner.name, inner.datatype, inner.timestamp = "gearbox", T.Template, MTS
+inner.template_value.template_ref = "Gearbox"
+spb.addMetric(inner.template_value, "ratio", None, T.Double, 2.5, MTS)
+inner_json = json.dumps({"template_ref": "Gearbox", "parameters": [], "metrics": [
+    {"name": "ratio", "datatype": "Double", "timestamp": MTS, "is_null": False, "value": 2.5}]},
+    sort_keys=True, separators=(",", ":"))
+exp.append(expect("motor1", 21, "Template", "template_value", {
+    "version": "1.0", "template_ref": "Motor", "is_definition": False,
+    "parameters": [{"name": "maker", "type": "String", "value": "ACME"}, {"name": "poles", "type": "Int16", "value": "4"}],
+    "metrics": [
+        {"name": "rpm", "alias": None, "timestamp": MTS, "datatype": "Int32", "is_null": False, "value": "-12"},
+        {"name": "running", "alias": None, "timestamp": MTS, "datatype": "Boolean", "is_null": False, "value": "true"},
+        {"name": "gearbox", "alias": None, "timestamp": MTS, "datatype": "Template", "is_null": False, "value": inner_json},
+    ],
+}))
+write("complex.bin", "spBv1.0/Plant1/NBIRTH/Edge2", p, 0, exp)
 
 with open("expected.json", "w") as f:
     json.dump(files, f, indent=1)
