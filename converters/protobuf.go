@@ -1380,7 +1380,7 @@ func pbBuilderOf(s *connector.Schema) *connector.SchemaBuilder {
 // decode reads a message's bytes into its Connect value.
 func (r *pbIn) decode(b []byte) (any, error) {
 	if r.root && r.wrapped != pbInvalid {
-		var v any = pbZero(r.wrapped, pbPrimitiveSchema(r.wrapped).t)
+		v := pbZero(r.wrapped, pbPrimitiveSchema(r.wrapped).t)
 		for len(b) > 0 {
 			num, typ, n := protowire.ConsumeTag(b)
 			if n < 0 {
@@ -1583,7 +1583,7 @@ func (r *pbIn) decodeLogical(b []byte) (any, error) {
 				return nil, protowire.ParseError(m)
 			}
 			ints[num] = int64(v)
-			if !(r.logical == pbLTimestamp && num == 1) {
+			if r.logical != pbLTimestamp || num != 1 {
 				ints[num] = int64(int32(v))
 			}
 			b = b[m:]
