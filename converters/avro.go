@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
 	"slices"
@@ -191,6 +192,11 @@ func (c *AvroConverter) avroSchema(s *connector.Schema) (*avroOut, error) {
 	if err := g.schema(&b, s, "", true); err != nil {
 		return nil, err
 	}
+	if g.clash != "" {
+		// Java's AvroData registers this schema too, and then writes data its readers
+		// misread: refuse it instead.
+		return nil, fmt.Errorf("two different types are named %s in this schema; Avro keeps the first definition only, so the data of the second could not be read back", g.clash)
+	}
 	out = &avroOut{json: b.String(), fullName: g.topName}
 	c.mu.Lock()
 	if len(c.toAvro) >= c.cacheMax {
@@ -232,7 +238,9 @@ type avroGen struct {
 	meta    bool
 	counter int               // FromConnectContext.nameIndex: ConnectDefault, ConnectDefault2, …
 	structs []avroStructName  // AvroData's schemaMap, for struct schemas: converted → full name
-	known   map[string]string // full names already written → the layout of their definition
+	known   map[string]bool   // full names already written (Avro toString's knownNames)
+	shapes  map[string]string // full name → avroShape of its first definition
+	clash   string            // a full name defined twice with different wire shapes
 	seen    map[string]bool   // FromConnectContext.seenNamedTypes: Connect names of record fields
 	topName string            // the full name of a top-level record (AvroSchema.name())
 }
@@ -243,7 +251,7 @@ type avroStructName struct {
 }
 
 func newAvroGen(meta bool) *avroGen {
-	return &avroGen{meta: meta, known: map[string]string{}, seen: map[string]bool{}}
+	return &avroGen{meta: meta, known: map[string]bool{}, seen: map[string]bool{}, shapes: map[string]string{}}
 }
 
 // avroStr writes s as a JSON string the way Jackson's WriterBasedJsonGenerator (Avro's
@@ -472,19 +480,81 @@ func recordHead(b *bytes.Buffer, name, space, ns, doc string) {
 	b.WriteString(`,"fields":[`)
 }
 
-// define records that a named type is about to be written in full; it returns false when
-// the name was written before (the caller then writes a reference), and an error when the
-// earlier definition has another layout (Avro would silently reuse the first one, so the
-// data would not match the registered schema).
-func (g *avroGen) define(full string, layout string) (bool, error) {
-	if prev, ok := g.known[full]; ok {
-		if prev != layout {
-			return false, fmt.Errorf("can't redefine: %s", full)
+// define records that a named type is about to be written; it returns false when its full
+// name was written before. Avro 1.12's Schema.toString (knownNames) then prints a name
+// reference, whatever the earlier definition was: two different records of one name (two
+// MapEntry records of other key/value types, two structs named alike) are not an error.
+//
+// shape is the wire shape of this definition (avroShape): when a later definition of the
+// name has another shape, data written by it would be misread through the reference, so
+// the name is kept in clash (the schema string stays Java's; FromConnect refuses the data).
+func (g *avroGen) define(full, shape string) bool {
+	if g.known[full] {
+		if first, ok := g.shapes[full]; ok && first != shape && g.clash == "" {
+			g.clash = full
 		}
-		return false, nil
+		return false
 	}
-	g.known[full] = layout
-	return true, nil
+	g.known[full] = true
+	g.shapes[full] = shape
+	return true
+}
+
+// avroShape renders what decides the Avro binary layout of s: physical types, field names
+// and order, unions with null; not names, docs, parameters or defaults.
+func avroShape(s *connector.Schema) string {
+	var b strings.Builder
+	var walk func(s *connector.Schema)
+	walk = func(s *connector.Schema) {
+		if s == nil {
+			b.WriteString("-")
+			return
+		}
+		if s.Optional {
+			b.WriteByte('?')
+		}
+		switch s.Type {
+		case connector.TypeInt8, connector.TypeInt16, connector.TypeInt32:
+			b.WriteString("int")
+		case connector.TypeInt64:
+			b.WriteString("long")
+		case connector.TypeStruct:
+			b.WriteByte('{')
+			for _, f := range s.Fields {
+				b.WriteString(f.Name)
+				b.WriteByte(':')
+				walk(f.Schema)
+				b.WriteByte(',')
+			}
+			b.WriteByte('}')
+		case connector.TypeArray:
+			b.WriteByte('[')
+			walk(s.ValueSchema)
+			b.WriteByte(']')
+		case connector.TypeMap:
+			b.WriteByte('<')
+			walk(s.KeySchema)
+			b.WriteByte(',')
+			walk(s.ValueSchema)
+			b.WriteByte('>')
+		default:
+			b.WriteString(s.Type.String())
+		}
+	}
+	walk(s)
+	return b.String()
+}
+
+// convertOnly runs fn, which writes a named type's definition, for its effects on the
+// conversion state only (the ConnectDefault counter, the seen names, the converted
+// structs): AvroData converts every type in full, also the one that Avro's toString then
+// prints as a name reference, so the nested types it met count, but none of them was written.
+func (g *avroGen) convertOnly(fn func(b *bytes.Buffer) error) error {
+	saved := maps.Clone(g.known)
+	var scratch bytes.Buffer
+	err := fn(&scratch)
+	g.known = saved
+	return err
 }
 
 func (g *avroGen) primitive(b *bytes.Buffer, s *connector.Schema, avroType, connectType string) error {
@@ -582,18 +652,11 @@ func (g *avroGen) nonNull(b *bytes.Buffer, s *connector.Schema, ns string, top b
 			if s.Name != "" {
 				name, space = splitName(s.Name)
 			}
-			if err := g.validName(name, space); err != nil {
+			if err := validAvroName(name); err != nil {
 				return err
 			}
 			b.WriteString(`{"type":"array","items":`)
-			full := joinName(space, name)
-			first, err := g.define(full, "entry{"+avroLayout(s.KeySchema)+":"+avroLayout(s.ValueSchema)+"}")
-			if err != nil {
-				return err
-			}
-			if !first {
-				nameRef(b, name, space, ns)
-			} else {
+			entry := func(b *bytes.Buffer) error {
 				recordHead(b, name, space, ns, "")
 				if err := g.field(b, "key", s.KeySchema, "", space); err != nil {
 					return err
@@ -607,6 +670,17 @@ func (g *avroGen) nonNull(b *bytes.Buffer, s *connector.Schema, ns string, top b
 					b.WriteString(`,"connect.internal.type":"MapEntry"`)
 				}
 				b.WriteByte('}')
+				return nil
+			}
+			if g.define(joinName(space, name), avroShape(&connector.Schema{Type: connector.TypeMap, KeySchema: s.KeySchema, ValueSchema: s.ValueSchema})) {
+				if err := entry(b); err != nil {
+					return err
+				}
+			} else {
+				nameRef(b, name, space, ns)
+				if err := g.convertOnly(entry); err != nil {
+					return err
+				}
 			}
 		}
 		props, err := g.props(s, nil, "")
@@ -622,83 +696,74 @@ func (g *avroGen) nonNull(b *bytes.Buffer, s *connector.Schema, ns string, top b
 	return fmt.Errorf("unsupported Connect type %v", s.Type)
 }
 
-func (g *avroGen) validName(name, space string) error {
-	if err := validAvroName(name); err != nil {
-		return err
-	}
-	if space != "" {
-		for _, p := range strings.Split(space, ".") {
-			if err := validAvroName(p); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // record writes a struct as an Avro record (s may be optional: the record is the
 // non-optional form of s, whose union the caller writes).
 func (g *avroGen) record(b *bytes.Buffer, s *connector.Schema, ns string, top bool) error {
 	req := *s
 	req.Optional = false
-	// AvroData reuses the Avro schema of an equal struct converted before; Avro then
-	// prints it as a reference, and the unnamed-struct counter is not advanced.
+	// AvroData reuses the Avro schema of an equal struct converted before (its schemaMap),
+	// without converting it again: the unnamed-struct counter is not advanced.
+	var name, space string
+	cached := false
 	for _, e := range g.structs {
 		if e.schema.Equal(&req) {
-			name, space := splitName(e.full)
-			nameRef(b, name, space, ns)
-			if top && !s.Optional {
-				g.topName = e.full
+			name, space = splitName(e.full)
+			cached = true
+			break
+		}
+	}
+	if !cached {
+		if s.Name != "" {
+			name, space = splitName(s.Name)
+		} else {
+			g.counter++
+			name, space = avroConnectDefault, avroNamespace
+			if g.counter > 1 {
+				name += strconv.Itoa(g.counter)
 			}
-			return nil
 		}
-	}
-	var name, space string
-	if s.Name != "" {
-		name, space = splitName(s.Name)
-	} else {
-		g.counter++
-		name, space = avroConnectDefault, avroNamespace
-		if g.counter > 1 {
-			name += strconv.Itoa(g.counter)
+		// Avro's Schema.Name validates the simple name only, not the namespace.
+		if err := validAvroName(name); err != nil {
+			return err
 		}
-	}
-	if err := g.validName(name, space); err != nil {
-		return err
 	}
 	full := joinName(space, name)
 	if top && !s.Optional {
 		g.topName = full
 	}
-	first, err := g.define(full, avroLayout(&req))
-	if err != nil {
-		return err
+	if !cached {
+		g.structs = append(g.structs, avroStructName{schema: &req, full: full})
 	}
-	g.structs = append(g.structs, avroStructName{schema: &req, full: full})
-	if !first {
-		nameRef(b, name, space, ns)
+	body := func(b *bytes.Buffer) error {
+		recordHead(b, name, space, ns, s.Parameters[avroRecordDocParam])
+		for i, f := range s.Fields {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := validAvroName(f.Name); err != nil {
+				return err
+			}
+			if err := g.field(b, f.Name, f.Schema, s.Parameters[avroFieldDocPrefix+f.Name], space); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+		props, err := g.props(&req, nil, "")
+		if err != nil {
+			return err
+		}
+		writeProps(b, props)
+		b.WriteByte('}')
 		return nil
 	}
-	recordHead(b, name, space, ns, s.Parameters[avroRecordDocParam])
-	for i, f := range s.Fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		if err := validAvroName(f.Name); err != nil {
-			return err
-		}
-		if err := g.field(b, f.Name, f.Schema, s.Parameters[avroFieldDocPrefix+f.Name], space); err != nil {
-			return err
-		}
+	if g.define(full, avroShape(&req)) {
+		return body(b)
 	}
-	b.WriteByte(']')
-	props, err := g.props(&req, nil, "")
-	if err != nil {
-		return err
+	nameRef(b, name, space, ns)
+	if cached {
+		return nil
 	}
-	writeProps(b, props)
-	b.WriteByte('}')
-	return nil
+	return g.convertOnly(body)
 }
 
 // field writes a record field (addAvroRecordField): name, type, doc, default, then the
@@ -721,9 +786,9 @@ func (g *avroGen) field(b *bytes.Buffer, name string, fs *connector.Schema, doc,
 	}
 	switch {
 	case fs.Default != nil:
-		// The default goes through JacksonUtils.toObject and back (floats become
-		// doubles), and is dropped, as Avro rejects it, when it is not valid for the
-		// field's schema.
+		// The default goes through JacksonUtils.toObject and back (Avro 1.12 keeps a
+		// float a float: the same text as connect.default), and is dropped, as Avro
+		// rejects it, when it is not valid for the field's schema.
 		d, err := avroDefault(fs, fs.Default, true)
 		if err != nil {
 			return err
@@ -750,50 +815,6 @@ func joinName(ns, name string) string {
 		return name
 	}
 	return ns + "." + name
-}
-
-// avroLayout describes what decides the Avro binary layout of s: two definitions of one
-// name with different layouts can't share the name.
-func avroLayout(s *connector.Schema) string {
-	var b strings.Builder
-	var walk func(*connector.Schema)
-	walk = func(s *connector.Schema) {
-		if s == nil {
-			b.WriteString("?")
-			return
-		}
-		if s.Optional {
-			if s.Default != nil && s.Type != connector.TypeStruct {
-				b.WriteString("T|")
-			} else {
-				b.WriteString("|")
-			}
-		}
-		b.WriteString(s.Type.String())
-		switch s.Type {
-		case connector.TypeArray:
-			b.WriteByte('[')
-			walk(s.ValueSchema)
-			b.WriteByte(']')
-		case connector.TypeMap:
-			b.WriteByte('{')
-			walk(s.KeySchema)
-			b.WriteByte(':')
-			walk(s.ValueSchema)
-			b.WriteByte('}')
-		case connector.TypeStruct:
-			b.WriteByte('(')
-			for _, f := range s.Fields {
-				b.WriteString(strconv.Quote(f.Name))
-				b.WriteByte(':')
-				walk(f.Schema)
-				b.WriteByte(',')
-			}
-			b.WriteByte(')')
-		}
-	}
-	walk(s)
-	return b.String()
 }
 
 // --- Avro JSON values (defaults) ---
@@ -870,8 +891,9 @@ func bytesToAvroJSON(b []byte) string {
 	return string(r)
 }
 
-// avroDefault is AvroData.defaultValueFromConnect. asField gives the form a record field's
-// default takes after JacksonUtils.toObject and toJsonNode, where floats are doubles.
+// avroDefault is AvroData.defaultValueFromConnect. asField asks for the form a record field's
+// default takes after JacksonUtils.toObject and toJsonNode: with Avro 1.12 the same (Avro
+// 1.11 made floats doubles).
 func avroDefault(s *connector.Schema, v any, asField bool) (*avroJSON, error) {
 	if v == nil {
 		return &avroJSON{kind: ajNull}, nil
@@ -928,9 +950,6 @@ func avroDefault(s *connector.Schema, v any, asField bool) (*avroJSON, error) {
 		x, ok := v.(float32)
 		if !ok {
 			return bad()
-		}
-		if asField {
-			return &avroJSON{kind: ajFloat, s: jvalues.DoubleString(float64(x))}, nil
 		}
 		return &avroJSON{kind: ajFloat, s: jvalues.FloatString(x)}, nil
 	case connector.TypeFloat64:
@@ -1111,8 +1130,9 @@ func decimalBytes(d connector.Decimal) []byte {
 		}
 		return b
 	}
-	// two's complement of a negative number: 2^(8n) + u, with n bytes enough for the sign.
-	n := (u.BitLen() + 8) / 8
+	// two's complement of a negative number: 2^(8n) + u, with n = bitLength/8 + 1 bytes,
+	// where BigInteger.bitLength of a negative u is the bit length of -u-1 (-128 is one byte).
+	n := new(big.Int).Sub(new(big.Int).Neg(u), big.NewInt(1)).BitLen()/8 + 1
 	m := new(big.Int).Lsh(big.NewInt(1), uint(n*8))
 	m.Add(m, u)
 	b := m.Bytes()

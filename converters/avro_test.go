@@ -613,7 +613,9 @@ func TestAvroSchemaJSONJavaOutput(t *testing.T) {
 		{
 			// connect.default is the JsonNode of defaultValueFromConnect (a FloatNode prints
 			// as Float.toString, a DoubleNode as Double.toString); a field default goes
-			// through JacksonUtils.toObject/toJsonNode, which turns a float into a double.
+			// through JacksonUtils.toObject/toJsonNode, which keeps a float a float since
+			// Avro 1.12 (1.11 turned it into a double: 1.100000023841858), as Java shows
+			// (testdata/java/avro_schema.golden.json, struct_defaults).
 			// A map with non-string keys has a default of [key, value] arrays, which Avro
 			// rejects for an array of MapEntry records, so the field gets none ("Ignoring
 			// invalid default").
@@ -623,7 +625,7 @@ func TestAvroSchemaJSONJavaOutput(t *testing.T) {
 				Field("d", connector.NewSchemaBuilder(connector.TypeFloat64).SetDefault(float64(1)).MustBuild()).
 				Field("m", connector.MapBuilder(connector.Int32Schema, connector.StringSchema).SetDefault(map[any]any{int32(1): "a"}).MustBuild()).
 				MustBuild(),
-			`{"type":"record","name":"ConnectDefault","namespace":"io.confluent.connect.avro","fields":[{"name":"i","type":[{"type":"int","connect.default":5},"null"],"default":5},{"name":"f","type":{"type":"float","connect.default":1.1},"default":1.100000023841858},{"name":"d","type":{"type":"double","connect.default":1.0},"default":1.0},{"name":"m","type":{"type":"array","items":{"type":"record","name":"MapEntry","fields":[{"name":"key","type":"int"},{"name":"value","type":"string"}]},"connect.default":[[1,"a"]]}}]}`,
+			`{"type":"record","name":"ConnectDefault","namespace":"io.confluent.connect.avro","fields":[{"name":"i","type":[{"type":"int","connect.default":5},"null"],"default":5},{"name":"f","type":{"type":"float","connect.default":1.1},"default":1.1},{"name":"d","type":{"type":"double","connect.default":1.0},"default":1.0},{"name":"m","type":{"type":"array","items":{"type":"record","name":"MapEntry","fields":[{"name":"key","type":"int"},{"name":"value","type":"string"}]},"connect.default":[[1,"a"]]}}]}`,
 		},
 		{
 			// The BYTES case adds scale and precision whatever they are; a scale outside
@@ -677,19 +679,27 @@ func TestAvroSchemaJSONJavaOutput(t *testing.T) {
 
 func TestAvroSchemaJSONErrors(t *testing.T) {
 	// Avro's NameValidator rejects names that are not identifiers (scrub.invalid.names
-	// is false by default).
-	if _, err := AvroSchemaJSON(connector.StructBuilder().SetName("my-topic.Value").Field("a", connector.Int32Schema).MustBuild()); err == nil ||
-		!strings.Contains(err.Error(), "Illegal character in: my-topic") {
-		t.Errorf("invalid namespace: %v", err)
+	// is false by default). Avro 1.12's Schema.Name validates the simple name only: a
+	// namespace such as "my-topic" passes, as Java shows (name_digit_namespace_segment in
+	// testdata/java/avro_schema.golden.json).
+	if _, err := AvroSchemaJSON(connector.StructBuilder().SetName("my.Bad-Name").Field("a", connector.Int32Schema).MustBuild()); err == nil ||
+		!strings.Contains(err.Error(), "Illegal character in: Bad-Name") {
+		t.Errorf("invalid name: %v", err)
 	}
-	// Two different maps with non-string keys would share io.confluent.connect.avro.MapEntry
-	// (Avro would print the second as a reference to the first, so its data would not
-	// match the registered schema): refused.
+	if got, err := AvroSchemaJSON(connector.StructBuilder().SetName("my-topic.Value").Field("a", connector.Int32Schema).MustBuild()); err != nil ||
+		got != `{"type":"record","name":"Value","namespace":"my-topic","fields":[{"name":"a","type":"int"}],"connect.name":"my-topic.Value"}` {
+		t.Errorf("namespace not validated: %s, %v", got, err)
+	}
+	// Two different maps with non-string keys share io.confluent.connect.avro.MapEntry:
+	// Avro 1.12's toString prints the second as a reference to the first (knownNames),
+	// though its key and value types differ, and so does Tributary (struct_maps in
+	// testdata/java/avro_schema.golden.json). The data is still written as the Connect
+	// schema says, as Java does.
 	s := connector.StructBuilder().
 		Field("a", connector.MapBuilder(connector.Int32Schema, connector.StringSchema).MustBuild()).
 		Field("b", connector.MapBuilder(connector.Int32Schema, connector.Int64Schema).MustBuild()).MustBuild()
-	if _, err := AvroSchemaJSON(s); err == nil || !strings.Contains(err.Error(), "can't redefine: io.confluent.connect.avro.MapEntry") {
-		t.Errorf("MapEntry clash: %v", err)
+	if got, err := AvroSchemaJSON(s); err != nil || got != `{"type":"record","name":"ConnectDefault","namespace":"io.confluent.connect.avro","fields":[{"name":"a","type":{"type":"array","items":{"type":"record","name":"MapEntry","fields":[{"name":"key","type":"int"},{"name":"value","type":"string"}]}}},{"name":"b","type":{"type":"array","items":"MapEntry"}}]}` {
+		t.Errorf("MapEntry reuse: %s, %v", got, err)
 	}
 	// The same map twice is one MapEntry, referenced the second time.
 	m := connector.MapBuilder(connector.Int32Schema, connector.StringSchema).MustBuild()
@@ -715,5 +725,31 @@ func TestAvroOptionalStructDefaultEncoding(t *testing.T) {
 	}
 	if want := []byte{0, 0, 0, 0, 1, 0x02, 0x02}; !bytes.Equal(b, want) {
 		t.Errorf("got % x want % x", b, want)
+	}
+}
+
+// TestAvroRefusesClashingDefinitions: two non-string-key maps of other key types are both
+// io.confluent.connect.avro.MapEntry. Java's AvroData prints the second as a reference to
+// the first (the schema string below is Java's) and then writes data its readers misread;
+// FromConnect refuses it. Two maps of the same key and value types share the record fine.
+func TestAvroRefusesClashingDefinitions(t *testing.T) {
+	f := newFakeRegistry(t)
+	c := newAvro(t, f)
+	intMap := connector.MapBuilder(connector.Int32Schema, connector.StringSchema).MustBuild()
+	longMap := connector.MapBuilder(connector.Int64Schema, connector.StringSchema).MustBuild()
+	clash := connector.StructBuilder().SetName("R").Field("a", intMap).Field("b", longMap).MustBuild()
+	js, err := AvroSchemaJSON(clash)
+	if err != nil || !strings.Contains(js, `{"name":"b","type":{"type":"array","items":"io.confluent.connect.avro.MapEntry"}}`) {
+		t.Fatalf("the schema string must be Java's, the second MapEntry a reference: %s %v", js, err)
+	}
+	st := mustStruct(t, clash, "a", map[any]any{int32(1): "x"}, "b", map[any]any{int64(2): "y"})
+	_, err = c.FromConnect("t", nil, clash, st)
+	var de *connector.DataError
+	if err == nil || !errors.As(err, &de) || !strings.Contains(err.Error(), "io.confluent.connect.avro.MapEntry") {
+		t.Fatalf("clashing MapEntry definitions: %v, want a DataError naming the record", err)
+	}
+	same := connector.StructBuilder().SetName("S").Field("a", intMap).Field("b", intMap).MustBuild()
+	if _, err := c.FromConnect("t", nil, same, mustStruct(t, same, "a", map[any]any{int32(1): "x"}, "b", map[any]any{int32(2): "y"})); err != nil {
+		t.Fatalf("equal MapEntry definitions: %v", err)
 	}
 }

@@ -1,0 +1,207 @@
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.confluent.connect.avro.AvroData;
+import io.confluent.connect.avro.AvroDataConfig;
+import java.io.File;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.ConnectSchema;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
+
+/**
+ * SchemaGoldenGen builds the Connect schemas of schema_corpus.json with Kafka Connect's
+ * SchemaBuilder and writes what Confluent's AvroData.fromConnectSchema makes of them, as
+ * AvroSchema.canonicalString() prints them (Schema.toString(no references, false)), to
+ * avro_schema.golden.json. See README.md ("Avro schema goldens").
+ *
+ * Usage: SchemaGoldenGen corpus.json out.json
+ */
+public class SchemaGoldenGen {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static Map<String, Schema> defs = new HashMap<>();
+  private static JsonNode defNodes;
+
+  public static void main(String[] args) throws Exception {
+    JsonNode corpus = MAPPER.readTree(new File(args[0]));
+    defNodes = corpus.path("defs");
+    ArrayNode out = JsonNodeFactory.instance.arrayNode();
+    for (JsonNode c : corpus.get("cases")) {
+      String id = c.get("id").asText();
+      List<JsonNode> configs = new ArrayList<>();
+      if (c.has("configs")) {
+        c.get("configs").forEach(configs::add);
+      } else {
+        configs.add(JsonNodeFactory.instance.objectNode());
+      }
+      for (JsonNode cfg : configs) {
+        ObjectNode r = out.addObject();
+        r.put("id", id);
+        r.set("config", cfg);
+        defs = new HashMap<>(); // every case builds its own schema objects
+        try {
+          Schema schema = build(c.get("schema"));
+          Map<String, Object> props = new HashMap<>();
+          props.put("schemas.cache.config", "100");
+          cfg.fields().forEachRemaining(e -> props.put(e.getKey(), e.getValue().asText()));
+          AvroData avroData = new AvroData(new AvroDataConfig(props));
+          org.apache.avro.Schema avro = avroData.fromConnectSchema(schema);
+          // AvroSchema.canonicalString() with no references.
+          String canonical = avro.toString(Collections.emptyList(), false);
+          if (!canonical.equals(avro.toString())) {
+            throw new IllegalStateException("canonical form differs from toString()");
+          }
+          r.put("avro", canonical);
+        } catch (Exception e) {
+          r.put("error", e.getClass().getName() + ": " + e.getMessage());
+        }
+      }
+    }
+    DefaultPrettyPrinter pp = new DefaultPrettyPrinter();
+    pp.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+    String text = MAPPER.writer(pp).writeValueAsString(out) + "\n";
+    Files.write(Paths.get(args[1]), text.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** build turns a corpus schema (JsonConverter's schema JSON plus "$ref") into a Schema. */
+  static Schema build(JsonNode n) {
+    if (n.has("$ref")) {
+      String ref = n.get("$ref").asText();
+      Schema s = defs.get(ref);
+      if (s == null) {
+        s = build(defNodes.get(ref));
+        defs.put(ref, s);
+      }
+      return s;
+    }
+    String type = n.get("type").asText();
+    SchemaBuilder b;
+    switch (type) {
+      case "int8": b = SchemaBuilder.int8(); break;
+      case "int16": b = SchemaBuilder.int16(); break;
+      case "int32": b = SchemaBuilder.int32(); break;
+      case "int64": b = SchemaBuilder.int64(); break;
+      case "float": b = SchemaBuilder.float32(); break;
+      case "double": b = SchemaBuilder.float64(); break;
+      case "boolean": b = SchemaBuilder.bool(); break;
+      case "string": b = SchemaBuilder.string(); break;
+      case "bytes": b = SchemaBuilder.bytes(); break;
+      case "array": b = SchemaBuilder.array(build(n.get("items"))); break;
+      case "map": b = SchemaBuilder.map(build(n.get("keys")), build(n.get("values"))); break;
+      case "struct":
+        b = SchemaBuilder.struct();
+        for (JsonNode f : n.get("fields")) {
+          b.field(f.get("field").asText(), build(f));
+        }
+        break;
+      default: throw new IllegalArgumentException("unknown type " + type);
+    }
+    if (n.path("optional").asBoolean(false)) {
+      b.optional();
+    }
+    if (n.has("name")) {
+      b.name(n.get("name").asText());
+    }
+    if (n.has("version")) {
+      b.version(n.get("version").asInt());
+    }
+    if (n.has("doc")) {
+      b.doc(n.get("doc").asText());
+    }
+    if (n.has("parameters")) {
+      // Insertion order is the corpus order (SchemaBuilder keeps a LinkedHashMap).
+      Iterator<Map.Entry<String, JsonNode>> it = n.get("parameters").fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        b.parameter(e.getKey(), e.getValue().asText());
+      }
+    }
+    JsonNode dflt = n.get("default");
+    if (dflt == null) {
+      return b.build();
+    }
+    if (b.type() == Schema.Type.STRUCT) {
+      // SchemaBuilder.defaultValue rejects every Struct (its schema never equals the builder),
+      // so a struct default is set through ConnectSchema's constructor, as AvroData's
+      // toConnectSchema and other connectors do.
+      Schema s = b.build();
+      Object v = value(s, dflt);
+      return new ConnectSchema(s.type(), s.isOptional(), v, s.name(), s.version(), s.doc(),
+          s.parameters(), s.fields(), null, null);
+    }
+    Schema shape = b.build();
+    b.defaultValue(value(shape, dflt));
+    return b.build();
+  }
+
+  /** value turns a corpus default (see README.md) into the Connect value for s. */
+  static Object value(Schema s, JsonNode v) {
+    if (v.isNull()) {
+      return null;
+    }
+    if (s.name() != null) {
+      switch (s.name()) {
+        case Decimal.LOGICAL_NAME: return new BigDecimal(v.asText());
+        case Date.LOGICAL_NAME: return new java.util.Date(v.asLong() * 86400000L);
+        case Time.LOGICAL_NAME: return new java.util.Date(v.asLong());
+        case Timestamp.LOGICAL_NAME: return new java.util.Date(v.asLong());
+        default: break;
+      }
+    }
+    switch (s.type()) {
+      case INT8: return (byte) v.asInt();
+      case INT16: return (short) v.asInt();
+      case INT32: return v.asInt();
+      case INT64: return v.asLong();
+      case FLOAT32: return v.isTextual() ? Float.parseFloat(v.asText()) : (float) v.asDouble();
+      case FLOAT64: return v.isTextual() ? Double.parseDouble(v.asText()) : v.asDouble();
+      case BOOLEAN: return v.asBoolean();
+      case STRING: return v.asText();
+      case BYTES: return Base64.getDecoder().decode(v.asText());
+      case ARRAY: {
+        List<Object> l = new ArrayList<>();
+        v.forEach(e -> l.add(value(s.valueSchema(), e)));
+        return l;
+      }
+      case MAP: {
+        // A HashMap, as connectors and Connect's converters build maps.
+        Map<Object, Object> m = new HashMap<>();
+        if (v.isObject()) {
+          v.fields().forEachRemaining(
+              e -> m.put(e.getKey(), value(s.valueSchema(), e.getValue())));
+        } else {
+          v.forEach(e -> m.put(value(s.keySchema(), e.get(0)), value(s.valueSchema(), e.get(1))));
+        }
+        return m;
+      }
+      case STRUCT: {
+        Struct st = new Struct(s);
+        v.fields().forEachRemaining(
+            e -> st.put(e.getKey(), value(s.field(e.getKey()).schema(), e.getValue())));
+        return st;
+      }
+      default: throw new IllegalArgumentException("no default for " + s.type());
+    }
+  }
+}
