@@ -43,8 +43,10 @@
 // With MQTT 5 and tasks.max > 1 every task subscribes to $share/<group>/<filter>, so the
 // broker spreads the messages across the tasks; with MQTT 3.1.1 (or mqtt.shared.subscription
 // =never) the filters are dealt out to the tasks instead. A task unsubscribes from the forms
-// of the filters that are not its own, so a session kept from another layout cannot deliver
-// a message twice. When tasks.max is lowered, the removed tasks' sessions would keep their
+// of the filters that are not its own, so a session kept from another layout cannot keep
+// delivering messages twice. It subscribes first and unsubscribes after, so that a message
+// published in between is not lost: one published while both subscriptions exist arrives
+// twice (at least once, as in any Kafka Connect reconfiguration). When tasks.max is lowered, the removed tasks' sessions would keep their
 // queued messages, and, as members of the shared subscription, keep receiving a share of the
 // new ones (Mosquitto queues shares for offline members) until they expire. Task 0 therefore
 // drains them: it connects as each removed client id, unsubscribes, forwards the queued
