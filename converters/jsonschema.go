@@ -215,19 +215,97 @@ func jsObject(b *bytes.Buffer, kvs []jsKV) {
 	b.WriteByte('}')
 }
 
-// schema writes the JSON Schema of s (rawSchemaFromConnectSchema); index >= 0 is the
+// schema writes the JSON Schema of s (JsonSchemaData.fromConnectSchema); index >= 0 is the
 // connect.index of a struct field or map entry part.
 func (g *jsGen) schema(b *bytes.Buffer, s *connector.Schema, index int, ignoreOptional bool) error {
+	return g.rawSchema(b, s, index, ignoreOptional, &jsCtx{ids: map[string]bool{}})
+}
+
+// jsCtx is FromConnectContext: the io.confluent.connect.json.Id values seen so far in one
+// fromConnectSchema call; an array's items or a struct field whose Id was seen is written
+// as {"$ref": id}.
+type jsCtx struct {
+	ids map[string]bool
+	// noID leaves the "id" of the next schema out: the required schema inside the oneOf of
+	// an optional non-struct schema (Java sets the id on the oneOf only).
+	noID bool
+}
+
+// jsIDParam is JsonSchemaData.JSON_ID_PROP.
+const jsIDParam = jsNamespace + ".Id"
+
+// jsRef returns {"$ref": id} when s has an Id that ctx has seen.
+func jsRef(s *connector.Schema, ctx *jsCtx) ([]byte, bool) {
+	id, ok := s.Parameters[jsIDParam]
+	if !ok || !ctx.ids[id] {
+		return nil, false
+	}
+	var b bytes.Buffer
+	jsObject(&b, []jsKV{{"$ref", textJSON(id)}})
+	return b.Bytes(), true
+}
+
+// jsIsUnion is JsonSchemaData.isUnionSchema: a struct named io.confluent.connect.json.OneOf
+// or with the org.apache.kafka.connect.data.Union parameter (ConnectUnion).
+func jsIsUnion(s *connector.Schema) bool {
+	if s.Type != connector.TypeStruct {
+		return false
+	}
+	_, union := s.Parameters["org.apache.kafka.connect.data.Union"]
+	return s.Name == jsNamespace+".OneOf" || union
+}
+
+// rawSchema is rawSchemaFromConnectSchema.
+func (g *jsGen) rawSchema(b *bytes.Buffer, s *connector.Schema, index int, ignoreOptional bool, ctx *jsCtx) error {
+	noID := ctx.noID
+	ctx.noID = false
+	id, hasID := s.Parameters[jsIDParam]
+	if hasID {
+		ctx.ids[id] = true
+	}
+	var idKV []jsKV
+	if hasID && !noID {
+		// Everit prints the draft-4 "id" after "default", before the other properties.
+		idKV = []jsKV{{"id", textJSON(id)}}
+	}
+	if jsIsUnion(s) {
+		// {"id": …, "connect.index": i, "oneOf": [{"type": "null"} if optional, the fields'
+		// schemas, required, each with its field index]}: no title, doc or default.
+		var one bytes.Buffer
+		one.WriteByte('[')
+		if s.Optional {
+			one.WriteString(`{"type":"null"}`)
+		}
+		for i, f := range s.Fields {
+			if i > 0 || s.Optional {
+				one.WriteByte(',')
+			}
+			req := *f.Schema
+			req.Optional = false
+			if err := g.rawSchema(&one, &req, f.Index, true, ctx); err != nil {
+				return err
+			}
+		}
+		one.WriteByte(']')
+		kvs := idKV
+		if index >= 0 {
+			kvs = append(kvs, jsKV{jsConnectIndex, []byte(strconv.Itoa(index))})
+		}
+		jsObject(b, append(kvs, jsKV{"oneOf", one.Bytes()}))
+		return nil
+	}
 	optional := s.Optional && !ignoreOptional
 	if optional {
-		// {"connect.index": i, "oneOf": [{"type": "null"}, S]}
+		// {"id": …, "connect.index": i, "oneOf": [{"type": "null"}, S]}; S has the id too
+		// only for a struct (built by a call of its own in Java).
 		req := *s
 		req.Optional = false
 		var inner bytes.Buffer
-		if err := g.schema(&inner, &req, -1, false); err != nil {
+		ctx.noID = s.Type != connector.TypeStruct
+		if err := g.rawSchema(&inner, &req, -1, false, ctx); err != nil {
 			return err
 		}
-		var kvs []jsKV
+		kvs := idKV
 		if index >= 0 {
 			kvs = append(kvs, jsKV{jsConnectIndex, []byte(strconv.Itoa(index))})
 		}
@@ -248,7 +326,11 @@ func (g *jsGen) schema(b *bytes.Buffer, s *connector.Schema, index int, ignoreOp
 	case connector.TypeBoolean:
 		typeLast = true
 	case connector.TypeString:
-		head = []jsKV{{"type", []byte(`"string"`)}}
+		if e, ok := jsEnum(s); ok {
+			head = []jsKV{{"enum", e}}
+		} else {
+			head = []jsKV{{"type", []byte(`"string"`)}}
+		}
 	case connector.TypeBytes:
 		if s.Name == connector.DecimalName && g.numeric {
 			head = []jsKV{{"type", []byte(`"number"`)}}
@@ -262,7 +344,9 @@ func (g *jsGen) schema(b *bytes.Buffer, s *connector.Schema, index int, ignoreOp
 		}
 		head = []jsKV{{"type", []byte(`"array"`)}}
 		var items bytes.Buffer
-		if err := g.schema(&items, s.ValueSchema, -1, false); err != nil {
+		if ref, ok := jsRef(s.ValueSchema, ctx); ok {
+			items.Write(ref)
+		} else if err := g.rawSchema(&items, s.ValueSchema, -1, false, ctx); err != nil {
 			return err
 		}
 		tail = []jsKV{{"items", items.Bytes()}}
@@ -274,7 +358,7 @@ func (g *jsGen) schema(b *bytes.Buffer, s *connector.Schema, index int, ignoreOp
 		if s.KeySchema.Type == connector.TypeString && !s.KeySchema.Optional {
 			head = []jsKV{{"type", []byte(`"object"`)}}
 			var vals bytes.Buffer
-			if err := g.schema(&vals, s.ValueSchema, -1, false); err != nil {
+			if err := g.rawSchema(&vals, s.ValueSchema, -1, false, ctx); err != nil {
 				return err
 			}
 			tail = []jsKV{{"additionalProperties", vals.Bytes()}}
@@ -282,10 +366,10 @@ func (g *jsGen) schema(b *bytes.Buffer, s *connector.Schema, index int, ignoreOp
 			// An array of {"key": …, "value": …} objects.
 			head = []jsKV{{"type", []byte(`"array"`)}}
 			var k, v bytes.Buffer
-			if err := g.schema(&k, s.KeySchema, 0, false); err != nil {
+			if err := g.rawSchema(&k, s.KeySchema, 0, false, ctx); err != nil {
 				return err
 			}
-			if err := g.schema(&v, s.ValueSchema, 1, false); err != nil {
+			if err := g.rawSchema(&v, s.ValueSchema, 1, false, ctx); err != nil {
 				return err
 			}
 			parts := map[string][]byte{"key": k.Bytes(), "value": v.Bytes()}
@@ -309,7 +393,9 @@ func (g *jsGen) schema(b *bytes.Buffer, s *connector.Schema, index int, ignoreOp
 			for i, f := range s.Fields {
 				names[i] = f.Name
 				var fb bytes.Buffer
-				if err := g.schema(&fb, f.Schema, f.Index, false); err != nil {
+				if ref, ok := jsRef(f.Schema, ctx); ok {
+					fb.Write(ref)
+				} else if err := g.rawSchema(&fb, f.Schema, f.Index, false, ctx); err != nil {
 					return err
 				}
 				fields[f.Name] = fb.Bytes()
@@ -339,12 +425,13 @@ func (g *jsGen) schema(b *bytes.Buffer, s *connector.Schema, index int, ignoreOp
 		}
 		if !omit {
 			var db bytes.Buffer
-			if err := d.writeEverit(&db, true); err != nil {
+			if err := d.writeEverit(&db); err != nil {
 				return fmt.Errorf("invalid default: %w", err)
 			}
 			kvs = append(kvs, jsKV{"default", db.Bytes()})
 		}
 	}
+	kvs = append(kvs, idKV...)
 	// The non-keyword properties, in HashMap order: connect.index, connect.version,
 	// connect.type, connect.parameters.
 	if index >= 0 {
@@ -365,6 +452,56 @@ func (g *jsGen) schema(b *bytes.Buffer, s *connector.Schema, index int, ignoreOp
 	}
 	jsObject(b, kvs)
 	return nil
+}
+
+// jsEnum is the "enum" array of a string schema with the io.confluent.connect.json.Enum
+// or org.apache.kafka.connect.data.Enum parameter: the symbols of the
+// io.confluent.connect.json.Enum.<symbol> parameters (generalized.sum.type.support=false),
+// <NULL> for null. Everit's EnumSchema.getPossibleValues, which ToStringVisitor prints,
+// collects them into a HashSet, so they come in hash order (null's bucket is 0).
+func jsEnum(s *connector.Schema) ([]byte, bool) {
+	const jsonEnum = jsNamespace + ".Enum"
+	_, a := s.Parameters[jsonEnum]
+	_, c := s.Parameters["org.apache.kafka.connect.data.Enum"]
+	if !a && !c {
+		return nil, false
+	}
+	type sym struct {
+		s    string
+		null bool
+	}
+	var syms []sym
+	for _, k := range orderedParams(s) {
+		if v, ok := strings.CutPrefix(k, jsonEnum+"."); ok {
+			syms = append(syms, sym{v, v == "<NULL>"})
+		}
+	}
+	n := 16
+	for len(syms) > n*3/4 {
+		n *= 2
+	}
+	bucket := func(x sym) uint32 {
+		if x.null {
+			return 0
+		}
+		h := uint32(javaStringHash(x.s))
+		return (h ^ h>>16) & uint32(n-1)
+	}
+	sort.SliceStable(syms, func(i, j int) bool { return bucket(syms[i]) < bucket(syms[j]) })
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i, x := range syms {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if x.null {
+			b.WriteString("null")
+		} else {
+			avroStr(&b, x.s)
+		}
+	}
+	b.WriteByte(']')
+	return b.Bytes(), true
 }
 
 // jsParamsJSON is the connect.parameters object: the parameters but those under
@@ -570,6 +707,18 @@ func (g *jsGen) value(s *connector.Schema, v any) (*avroJSON, bool, error) {
 		if !st.Schema().Equal(s) {
 			return nil, false, dataErr("Mismatching schema.")
 		}
+		if jsIsUnion(s) {
+			// The first field set (or with a default) is the value; none is a null.
+			for _, f := range s.Fields {
+				if fv, _ := st.Get(f.Name); fv != nil {
+					return g.value(f.Schema, fv)
+				}
+			}
+			if s.Default == v {
+				return nil, false, dataErr("a union's default sets none of its fields")
+			}
+			return g.value(s, nil)
+		}
 		out := &avroJSON{kind: ajObject}
 		for _, f := range s.Fields {
 			fv, _ := st.Get(f.Name) // Struct.get: the field's default for a null
@@ -630,7 +779,7 @@ func (v *avroJSON) writePayload(b *bytes.Buffer) {
 // printed by everit's JSONWriter (numbers through JSONObject.numberToString, objects in the
 // order of JSONObject's HashMap), then parsed by Jackson (floats as BigDecimal) and written
 // again.
-func (v *avroJSON) writeEverit(b *bytes.Buffer, top bool) error {
+func (v *avroJSON) writeEverit(b *bytes.Buffer) error {
 	switch v.kind {
 	case ajNull:
 		b.WriteString("null")
@@ -645,19 +794,9 @@ func (v *avroJSON) writeEverit(b *bytes.Buffer, top bool) error {
 		}
 		b.WriteString(s)
 	case ajText:
-		if v.raw != nil && !top {
-			// A BinaryNode inside a container becomes a byte[], which JSONObject prints
-			// as an array of (signed) numbers.
-			b.WriteByte('[')
-			for i, c := range v.raw {
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				b.WriteString(strconv.Itoa(int(int8(c))))
-			}
-			b.WriteByte(']')
-			return nil
-		}
+		// A BinaryNode inside a container is read into the JSONArray/JSONObject as its
+		// base64 text (JsonOrgModule's deserializers: VALUE_EMBEDDED_OBJECT byte[] ->
+		// getText()), like one at the top.
 		avroStr(b, v.s)
 	case ajArray:
 		b.WriteByte('[')
@@ -665,7 +804,7 @@ func (v *avroJSON) writeEverit(b *bytes.Buffer, top bool) error {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			if err := e.writeEverit(b, false); err != nil {
+			if err := e.writeEverit(b); err != nil {
 				return err
 			}
 		}
@@ -682,7 +821,7 @@ func (v *avroJSON) writeEverit(b *bytes.Buffer, top bool) error {
 			}
 			avroStr(b, k)
 			b.WriteByte(':')
-			if err := vals[k].writeEverit(b, false); err != nil {
+			if err := vals[k].writeEverit(b); err != nil {
 				return err
 			}
 		}
@@ -704,6 +843,9 @@ func everitNumber(s string) (string, error) {
 		s = strings.TrimSuffix(s, ".")
 	}
 	if !strings.ContainsAny(s, ".eE") {
+		if s == "-0" { // read back by Jackson as the int 0
+			return "0", nil
+		}
 		return s, nil
 	}
 	d, ok := jvalues.ParseBigDecimal(s)
@@ -812,6 +954,9 @@ func (c *JSONSchemaConverter) valueToConnect(s *connector.Schema, n *jsonNode) (
 		}
 		return out, nil
 	case connector.TypeStruct:
+		if jsIsUnion(s) {
+			return c.unionToConnect(s, n)
+		}
 		if n.kind != jsonObject {
 			return nil, dataErr("Structs should be encoded as JSON objects, but found %s", n.nodeType())
 		}
@@ -834,6 +979,68 @@ func (c *JSONSchemaConverter) valueToConnect(s *connector.Schema, n *jsonNode) (
 		return st, nil
 	}
 	return c.json.toConnect(s, n)
+}
+
+// unionToConnect is toConnectData of a union struct: the value goes into the first field
+// whose simple type the JSON node has, else into the struct field sharing the most property
+// names with it.
+func (c *JSONSchemaConverter) unionToConnect(s *connector.Schema, n *jsonNode) (any, error) {
+	simple := func(fs *connector.Schema) bool {
+		switch fs.Type {
+		case connector.TypeInt8, connector.TypeInt16, connector.TypeInt32, connector.TypeInt64:
+			return n.isIntegral()
+		case connector.TypeFloat32, connector.TypeFloat64:
+			return n.isNumber()
+		case connector.TypeBoolean:
+			return n.kind == jsonBool
+		case connector.TypeString:
+			return n.kind == jsonString
+		case connector.TypeBytes:
+			return n.kind == jsonDecimal // isBinary() || isBigDecimal()
+		case connector.TypeArray:
+			return n.kind == jsonArray
+		case connector.TypeMap:
+			return n.kind == jsonObject || n.kind == jsonArray
+		}
+		return false
+	}
+	var match *connector.Field
+	best := 0
+	for i := range s.Fields {
+		f := &s.Fields[i]
+		if simple(f.Schema) {
+			match = f
+			break
+		}
+		if f.Schema.Type == connector.TypeStruct && n.kind == jsonObject {
+			k := 0
+			for _, sf := range f.Schema.Fields {
+				if n.get(sf.Name) != nil {
+					k++
+				}
+			}
+			if k > best {
+				best, match = k, f
+			}
+		}
+	}
+	if match == nil {
+		return nil, dataErr("Did not find matching oneof field for data")
+	}
+	v, err := c.valueToConnect(match.Schema, n)
+	if err != nil {
+		return nil, err
+	}
+	st, err := connector.NewStruct(s)
+	if err != nil {
+		return nil, err
+	}
+	if v != nil {
+		if err := st.Put(match.Name, v); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
 }
 
 func (c *JSONSchemaConverter) schemaFor(id int32) (*connector.Schema, error) {
@@ -887,15 +1094,28 @@ func (c *JSONSchemaConverter) jsToConnect(n *jsonNode) (*connector.Schema, error
 		}
 		var inner *jsonNode
 		optional := false
+		var subs []*jsonNode
 		for _, e := range one.arr {
 			if jsString(e.get("type")) == "null" {
 				optional = true
 				continue
 			}
-			if inner != nil {
-				return nil, fmt.Errorf("unsupported oneOf with several non-null schemas")
-			}
+			subs = append(subs, e)
 			inner = e
+		}
+		if len(subs) > 1 {
+			// A union: a struct named io.confluent.connect.json.OneOf with an optional
+			// field io.confluent.connect.json.OneOf.field.<i> per non-null schema.
+			s := &connector.Schema{Type: connector.TypeStruct, Name: jsNamespace + ".OneOf", Optional: optional}
+			for i, e := range subs {
+				fs, err := c.jsToConnect(e)
+				if err != nil {
+					return nil, err
+				}
+				fs.Optional = true
+				s.Fields = append(s.Fields, connector.Field{Name: fmt.Sprintf("%s.OneOf.field.%d", jsNamespace, i), Index: i, Schema: fs})
+			}
+			return s, nil
 		}
 		if inner == nil {
 			return nil, fmt.Errorf("oneOf without a non-null schema")
@@ -914,7 +1134,26 @@ func (c *JSONSchemaConverter) jsToConnect(n *jsonNode) (*connector.Schema, error
 	}
 	s := &connector.Schema{}
 	ct := jsString(n.get(jsConnectType))
-	switch t := jsString(n.get("type")); t {
+	t := jsString(n.get("type"))
+	if e := n.get("enum"); t == "" && e != nil && e.kind == jsonArray {
+		// toConnectEnums: a string with io.confluent.connect.json.Enum "" and
+		// io.confluent.connect.json.Enum.<symbol> = <symbol> (<NULL> for null).
+		s.Type = connector.TypeString
+		s.Parameters = map[string]string{jsNamespace + ".Enum": ""}
+		for _, v := range e.arr {
+			sym := "<NULL>"
+			if v.kind != jsonNull {
+				sym = v.String()
+				if v.kind == jsonString {
+					sym = v.s
+				}
+			}
+			s.Parameters[jsNamespace+".Enum."+sym] = sym
+		}
+		t = "enum"
+	}
+	switch t {
+	case "enum":
 	case "integer":
 		s.Type = connector.TypeInt64
 		switch ct {
@@ -1022,7 +1261,9 @@ func (c *JSONSchemaConverter) jsToConnect(n *jsonNode) (*connector.Schema, error
 		s.Version = &ver
 	}
 	if p := n.get(jsConnectParams); p != nil && p.kind == jsonObject {
-		s.Parameters = map[string]string{}
+		if s.Parameters == nil {
+			s.Parameters = map[string]string{}
+		}
 		for i, k := range p.keys {
 			s.Parameters[k] = p.arr[i].s
 		}

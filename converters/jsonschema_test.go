@@ -455,10 +455,11 @@ func TestJSONSchemaJavaOutput(t *testing.T) {
 		{
 			// A boolean's "type" is written after the generic keywords; the parameters
 			// (Collectors.toMap, then org.json's JSONObject) come in HashMap order, without
-			// those under io.confluent.connect.json.
+			// those under io.confluent.connect.json; io.confluent.connect.json.Id is the
+			// everit schema's (draft-4) "id", printed after "default".
 			"boolean with metadata", connector.NewSchemaBuilder(connector.TypeBoolean).SetName("my.Flag").SetDoc("d").SetVersion(2).
 				SetParameter("b", "2").SetParameter("a", "1").SetParameter("io.confluent.connect.json.Id", "#id1").MustBuild(),
-			`{"title":"my.Flag","description":"d","connect.version":2,"connect.parameters":{"a":"1","b":"2"},"type":"boolean"}`,
+			`{"title":"my.Flag","description":"d","id":"#id1","connect.version":2,"connect.parameters":{"a":"1","b":"2"},"type":"boolean"}`,
 		},
 		{
 			// Date, Time and Timestamp are integers with connect.type int32/int64.
@@ -517,5 +518,67 @@ func TestJSONSchemaAdditionalPropertiesAndPayload(t *testing.T) {
 	}
 	if v, _ := gv.(*connector.Struct).Get("m"); fmt.Sprint(v) != "map[2:two]" {
 		t.Errorf("map value %v", v)
+	}
+}
+
+// TestJSONSchemaEnumUnionRoundTrip: an enum (io.confluent.connect.json.Enum parameters) is
+// written as {"enum": [...]} and a union (a struct named io.confluent.connect.json.OneOf) as
+// a oneOf of its fields' schemas, as JsonSchemaData does (see the Java goldens); both read
+// back as toConnectSchema/toConnectData make them.
+func TestJSONSchemaEnumUnionRoundTrip(t *testing.T) {
+	f := newFakeRegistry(t)
+	c := newJSONSchema(t, f)
+	enum := connector.NewSchemaBuilder(connector.TypeString).
+		SetParameter("io.confluent.connect.json.Enum", "").
+		SetParameter("io.confluent.connect.json.Enum.RED", "RED").
+		SetParameter("io.confluent.connect.json.Enum.GREEN", "GREEN").MustBuild()
+	union := connector.StructBuilder().SetName("io.confluent.connect.json.OneOf").
+		Field("io.confluent.connect.json.OneOf.field.0", connector.OptionalInt32Schema).
+		Field("io.confluent.connect.json.OneOf.field.1", connector.OptionalStringSchema).
+		Field("io.confluent.connect.json.OneOf.field.2", connector.StructBuilder().SetName("P").Field("p", connector.BooleanSchema).Optional().MustBuild()).
+		MustBuild()
+	s := connector.StructBuilder().SetName("R").Field("e", enum).Field("u", union).MustBuild()
+	for _, tc := range []struct {
+		u    *connector.Struct
+		want string
+	}{
+		{mustStruct(t, union, "io.confluent.connect.json.OneOf.field.1", "s"), "s"},
+		{mustStruct(t, union, "io.confluent.connect.json.OneOf.field.0", int32(3)), "3"},
+		{mustStruct(t, union, "io.confluent.connect.json.OneOf.field.2", mustStruct(t, union.Fields[2].Schema, "p", true)), "Struct{p=true}"},
+	} {
+		b, err := c.FromConnect("t", nil, s, mustStruct(t, s, "e", "RED", "u", tc.u))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.schemas[1]; !strings.Contains(got, `"e":{"enum":["RED","GREEN"],"connect.index":0}`) ||
+			!strings.Contains(got, `"u":{"connect.index":1,"oneOf":[{"type":"integer","connect.index":0,"connect.type":"int32"},{"type":"string","connect.index":1},`) {
+			t.Fatalf("schema %s", got)
+		}
+		gs, gv, err := c.ToConnect("t", nil, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := gs.Fields[0].Schema
+		if e.Type != connector.TypeString || e.Parameters["io.confluent.connect.json.Enum.GREEN"] != "GREEN" || e.Parameters["io.confluent.connect.json.Enum"] != "" {
+			t.Errorf("enum schema %+v", e)
+		}
+		u := gs.Fields[1].Schema
+		if u.Name != "io.confluent.connect.json.OneOf" || len(u.Fields) != 3 || !u.Fields[1].Schema.Optional {
+			t.Errorf("union schema %+v", u)
+		}
+		st := gv.(*connector.Struct)
+		if v, _ := st.Get("e"); v != "RED" {
+			t.Errorf("enum value %v", v)
+		}
+		uv, _ := st.Get("u")
+		var got []string
+		for _, fl := range u.Fields {
+			if x, _ := uv.(*connector.Struct).Get(fl.Name); x != nil {
+				got = append(got, fmt.Sprint(x))
+			}
+		}
+		if len(got) != 1 || got[0] != tc.want {
+			t.Errorf("union value %v, want %s", got, tc.want)
+		}
 	}
 }

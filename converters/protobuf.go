@@ -8,7 +8,6 @@ import (
 	"math"
 	"math/big"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,7 +74,7 @@ var protobufConfigDef = &connector.ConfigDef{Keys: slices.Concat([]connector.Con
 //     name equals its field's gets the suffix "Message"); field numbers follow the field order
 //     unless a field schema carries the io.confluent.connect.protobuf.Tag parameter;
 //   - INT8 and INT16 are int32 with (confluent.field_meta) params connect.type=int8/int16
-//     (importing confluent/meta.proto); INT32 int32 and INT64 int64 (or the protobuf type in
+//     (ProtobufSchema's printout does not import confluent/meta.proto); INT32 int32 and INT64 int64 (or the protobuf type in
 //     the io.confluent.connect.protobuf.Type parameter); FLOAT32 float, FLOAT64 double,
 //     BOOLEAN bool, STRING string, BYTES bytes;
 //   - optional Connect schemas get no label: proto3 fields without presence, so a null is not
@@ -89,7 +88,10 @@ var protobufConfigDef = &connector.ConfigDef{Keys: slices.Concat([]connector.Con
 //     google.type.Date, Time google.type.TimeOfDay and Timestamp google.protobuf.Timestamp;
 //   - a root primitive is the google.protobuf wrapper message of its type (the schema is
 //     google/protobuf/wrappers.proto and the message index that of the wrapper); a root array
-//     or map is refused, as in ProtobufData.
+//     or map is refused, as in ProtobufData;
+//   - the text is as Wire prints it (checked against Confluent's own ProtobufData, see
+//     protobuf_java_golden_test.go): imports in first-use order, no blank line between
+//     messages, one before nested ones; names that are not identifiers are refused.
 //
 // Not supported: Confluent's enum and union (oneof) parameters, the wrapper.for.nullables
 // and optional.for.nullables settings, and field defaults (proto3 has none).
@@ -273,13 +275,8 @@ func protobufOut(s *connector.Schema) (*pbOut, error) {
 		b.WriteString("package " + ns + ";\n")
 	}
 	b.WriteByte('\n')
-	if len(g.imports) > 0 {
-		imps := make([]string, 0, len(g.imports))
-		for k := range g.imports {
-			imps = append(imps, k)
-		}
-		sort.Strings(imps)
-		for _, imp := range imps {
+	if len(g.importOrder) > 0 {
+		for _, imp := range g.importOrder {
 			b.WriteString("import \"" + imp + "\";\n")
 		}
 		b.WriteByte('\n')
@@ -311,13 +308,19 @@ func pbRootWrapper(t connector.Type) pbKind {
 // pbWrappersText is google/protobuf/wrappers.proto as far as the schema is concerned: the
 // package and the nine wrapper messages, in order.
 func pbWrappersText() string {
+	// ProtobufSchema's printout of google/protobuf/wrappers.proto (WrappersProto's
+	// descriptor, as Wire prints it).
 	var b strings.Builder
-	b.WriteString("syntax = \"proto3\";\npackage google.protobuf;\n\n")
-	for i, w := range pbWrappers {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		fmt.Fprintf(&b, "message %s {\n  %s value = 1;\n}\n", w.name, w.kind)
+	b.WriteString("syntax = \"proto3\";\npackage google.protobuf;\n\n" +
+		"option java_package = \"com.google.protobuf\";\n" +
+		"option java_outer_classname = \"WrappersProto\";\n" +
+		"option java_multiple_files = true;\n" +
+		"option go_package = \"google.golang.org/protobuf/types/known/wrapperspb\";\n" +
+		"option cc_enable_arenas = true;\n" +
+		"option objc_class_prefix = \"GPB\";\n" +
+		"option csharp_namespace = \"Google.Protobuf.WellKnownTypes\";\n\n")
+	for _, w := range pbWrappers {
+		fmt.Fprintf(&b, "message %s {\n  %s value = 1 [json_name = \"value\"];\n}\n", w.name, w.kind)
 	}
 	return b.String()
 }
@@ -340,6 +343,10 @@ func appendPBIndexes(b []byte, idx []int) []byte {
 type pbGen struct {
 	nameIndex int
 	imports   map[string]bool
+	// importOrder is the order the well-known imports are first used in: the order of the
+	// FileDescriptor's dependencies, which ProtobufSchema prints (confluent/meta.proto, the
+	// (confluent.field_meta) option's file, is not among them).
+	importOrder []string
 }
 
 type pbMsgDef struct {
@@ -385,7 +392,33 @@ func pbFieldNumber(fs *connector.Schema, index *int) (int, error) {
 	return n, nil
 }
 
+// pbIdent reports whether s is a protobuf identifier (letter or underscore, then letters,
+// digits, underscores): the check of the descriptor ProtobufData builds, which fails with
+// "Invalid protobuf schema definition: <name>: \"<id>\" is not a valid identifier.".
+func pbIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == '_', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		case i > 0 && r >= '0' && r <= '9':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 func (g *pbGen) message(name string, s *connector.Schema) (*pbMsgDef, error) {
+	if !pbIdent(name) {
+		return nil, fmt.Errorf("Invalid protobuf schema definition: %q is not a valid identifier.", name)
+	}
+	for _, f := range s.Fields {
+		if !pbIdent(f.Name) {
+			return nil, fmt.Errorf("Invalid protobuf schema definition: %s.%s: %q is not a valid identifier.", name, f.Name, f.Name)
+		}
+	}
 	m := &pbMsgDef{name: name, names: map[string]bool{}}
 	index := 1
 	for _, f := range s.Fields {
@@ -437,8 +470,9 @@ func (g *pbGen) field(m *pbMsgDef, fs *connector.Schema, name string, num int) e
 		}
 		m.nested = append(m.nested, entry)
 	default:
-		if imp, ok := pbImports[typ]; ok {
+		if imp, ok := pbImports[typ]; ok && !g.imports[imp] {
 			g.imports[imp] = true
+			g.importOrder = append(g.importOrder, imp)
 		}
 	}
 	if len(fd.params) > 0 {
@@ -563,6 +597,10 @@ func pbToMapField(s string) string {
 }
 
 func (m *pbMsgDef) write(b *strings.Builder, indent string) {
+	if len(m.fields) == 0 && len(m.nested) == 0 {
+		b.WriteString(indent + "message " + m.name + " {}\n")
+		return
+	}
 	b.WriteString(indent + "message " + m.name + " {\n")
 	in := indent + "  "
 	for _, f := range m.fields {
@@ -574,7 +612,14 @@ func (m *pbMsgDef) write(b *strings.Builder, indent string) {
 		if len(f.params) > 0 {
 			b.WriteString(" [(confluent.field_meta) = {\n" + in + "  params: [\n")
 			for i, p := range f.params {
-				b.WriteString(in + "    {\n" + in + "      key: " + strconv.Quote(p[0]) + ",\n" + in + "      value: " + strconv.Quote(p[1]) + "\n" + in + "    }")
+				k, v := "key: "+strconv.Quote(p[0]), "value: "+strconv.Quote(p[1])
+				if f.typ == pbDecimalType {
+					// Java prints a Decimal's precision/scale entries value first (as
+					// Confluent's ProtobufData 8.5 gives them: see the Protobuf goldens),
+					// connect.type entries key first.
+					k, v = v, k
+				}
+				b.WriteString(in + "    {\n" + in + "      " + k + ",\n" + in + "      " + v + "\n" + in + "    }")
 				if i < len(f.params)-1 {
 					b.WriteByte(',')
 				}
@@ -584,8 +629,12 @@ func (m *pbMsgDef) write(b *strings.Builder, indent string) {
 		}
 		b.WriteString(";\n")
 	}
+	// Wire's MessageElement.toSchema: one blank line before the nested types, none between
+	// them; appendIndented indents that blank line too.
+	if len(m.nested) > 0 {
+		b.WriteString(indent + "\n")
+	}
 	for _, n := range m.nested {
-		b.WriteByte('\n')
 		n.write(b, in)
 	}
 	b.WriteString(indent + "}\n")

@@ -157,14 +157,27 @@ func TestProtobufSchemaText(t *testing.T) {
 		b.WriteString(in + "  ]\n" + in + "}]")
 		return b.String()
 	}
+	// A Decimal's precision/scale entries come value first (see the Protobuf goldens).
+	metaValueFirst := func(in string, kv ...string) string {
+		var b strings.Builder
+		b.WriteString(" [(confluent.field_meta) = {\n" + in + "  params: [\n")
+		for i := 0; i < len(kv); i += 2 {
+			b.WriteString(in + "    {\n" + in + "      value: \"" + kv[i+1] + "\",\n" + in + "      key: \"" + kv[i] + "\"\n" + in + "    }")
+			if i+2 < len(kv) {
+				b.WriteByte(',')
+			}
+			b.WriteByte('\n')
+		}
+		b.WriteString(in + "  ]\n" + in + "}]")
+		return b.String()
+	}
 	want := `syntax = "proto3";
 package com.example;
 
-import "confluent/meta.proto";
 import "confluent/type/decimal.proto";
-import "google/protobuf/timestamp.proto";
 import "google/type/date.proto";
 import "google/type/timeofday.proto";
+import "google/protobuf/timestamp.proto";
 
 message Reading {
   int32 i8 = 1` + meta("  ", "connect.type", "int8") + `;
@@ -185,7 +198,7 @@ message Reading {
   repeated Inner inners = 15;
   ConnectDefault3 anon = 16;
   SameMessage Same = 17;
-  confluent.type.Decimal dec = 18` + meta("  ", "precision", "10", "scale", "2") + `;
+  confluent.type.Decimal dec = 18` + metaValueFirst("  ", "precision", "10", "scale", "2") + `;
   google.type.Date date = 19;
   google.type.TimeOfDay time = 20;
   google.protobuf.Timestamp ts = 21;
@@ -194,24 +207,20 @@ message Reading {
     string key = 1;
     string value = 2;
   }
-
   message ConnectDefault2Entry {
     int32 key = 1;
     Inner value = 2;
-
+  ` + `
     message Inner {
       int32 x = 1;
     }
   }
-
   message Inner {
     int32 x = 1;
   }
-
   message ConnectDefault3 {
     bool z = 1;
   }
-
   message SameMessage {
     string q = 1;
   }

@@ -40,8 +40,9 @@ import org.apache.kafka.connect.data.Timestamp;
  */
 public class SchemaGoldenGen {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static Map<String, Schema> defs = new HashMap<>();
-  private static JsonNode defNodes;
+  // Package-private: JsonSchemaGoldenGen and ProtobufSchemaGoldenGen build the same corpus.
+  static Map<String, Schema> defs = new HashMap<>();
+  static JsonNode defNodes;
 
   public static void main(String[] args) throws Exception {
     JsonNode corpus = MAPPER.readTree(new File(args[0]));
