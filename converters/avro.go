@@ -149,7 +149,7 @@ func (c *AvroConverter) FromConnect(topic string, _ connector.Headers, s *connec
 	}
 	id, err := c.schemaID(subject, out.json)
 	if err != nil {
-		return nil, registryErr(fmt.Sprintf("Failed to serialize Avro data from topic %s", topic), subject, err)
+		return nil, registryErr(fmt.Sprintf("Failed to serialize Avro data from topic %s", topic), subject, "Avro", err)
 	}
 	buf := make([]byte, 5, 64)
 	binary.BigEndian.PutUint32(buf[1:], uint32(id))
@@ -163,21 +163,6 @@ func (c *AvroConverter) FromConnect(topic string, _ connector.Headers, s *connec
 		return nil, dataErr("Failed to serialize Avro data from topic %s: %v", topic, err)
 	}
 	return buf, nil
-}
-
-func registryErr(prefix, subject string, err error) error {
-	var re *RegistryError
-	if errors.As(err, &re) {
-		what := "Error registering/retrieving Avro schema"
-		if re.Incompatible() {
-			what = "Schema being registered is incompatible with an earlier schema"
-		}
-		return dataErr("%s: %s for subject %q: %s", prefix, what, subject, re.Error())
-	}
-	if connector.IsRetriable(err) {
-		return connector.Retriable(fmt.Errorf("%s: %w", prefix, err))
-	}
-	return dataErr("%s: %v", prefix, err)
 }
 
 func (c *AvroConverter) avroSchema(s *connector.Schema) (*avroOut, error) {
@@ -842,7 +827,11 @@ type avroJSON struct {
 	raw  []byte // the bytes of a base64 text (a JSON Schema BinaryNode)
 }
 
-func (v *avroJSON) write(b *bytes.Buffer) {
+func (v *avroJSON) write(b *bytes.Buffer) { v.writeWith(b, avroStr) }
+
+// writeWith writes the tree with str writing its strings and keys (Avro's and Jackson's
+// escaping differ).
+func (v *avroJSON) writeWith(b *bytes.Buffer, str func(*bytes.Buffer, string)) {
 	switch v.kind {
 	case ajNull:
 		b.WriteString("null")
@@ -853,14 +842,14 @@ func (v *avroJSON) write(b *bytes.Buffer) {
 	case ajFloat:
 		writeJSONNumber(b, v.s)
 	case ajText:
-		avroStr(b, v.s)
+		str(b, v.s)
 	case ajArray:
 		b.WriteByte('[')
 		for i, e := range v.arr {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			e.write(b)
+			e.writeWith(b, str)
 		}
 		b.WriteByte(']')
 	case ajObject:
@@ -869,9 +858,9 @@ func (v *avroJSON) write(b *bytes.Buffer) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			avroStr(b, k)
+			str(b, k)
 			b.WriteByte(':')
-			v.arr[i].write(b)
+			v.arr[i].writeWith(b, str)
 		}
 		b.WriteByte('}')
 	}

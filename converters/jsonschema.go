@@ -133,7 +133,7 @@ func (c *JSONSchemaConverter) FromConnect(topic string, _ connector.Headers, s *
 	node.writePayload(buf)
 	id, err := c.schemaID(subject, out.json)
 	if err != nil {
-		return nil, registryErr(prefix, subject, err)
+		return nil, registryErr(prefix, subject, "JSON", err)
 	}
 	b := buf.Bytes()
 	binary.BigEndian.PutUint32(b[1:5], uint32(id))
@@ -739,40 +739,7 @@ func (g *jsGen) value(s *connector.Schema, v any) (*avroJSON, bool, error) {
 
 // writePayload writes a fromConnectData tree as the serializer's ObjectMapper writes it
 // (writeValueAsBytes: keys in insertion order, Jackson's UTF-8 escaping).
-func (v *avroJSON) writePayload(b *bytes.Buffer) {
-	switch v.kind {
-	case ajNull:
-		b.WriteString("null")
-	case ajBool:
-		b.WriteString(strconv.FormatBool(v.b))
-	case ajInt:
-		b.WriteString(v.s)
-	case ajFloat:
-		writeJSONNumber(b, v.s)
-	case ajText:
-		writeJSONString(b, v.s)
-	case ajArray:
-		b.WriteByte('[')
-		for i, e := range v.arr {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			e.writePayload(b)
-		}
-		b.WriteByte(']')
-	case ajObject:
-		b.WriteByte('{')
-		for i, k := range v.keys {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSONString(b, k)
-			b.WriteByte(':')
-			v.arr[i].writePayload(b)
-		}
-		b.WriteByte('}')
-	}
-}
+func (v *avroJSON) writePayload(b *bytes.Buffer) { v.writeWith(b, writeJSONString) }
 
 // writeEverit writes a default value as it ends up in the canonical schema string: turned
 // by toJsonSchemaValue into a Java value (org.json JSONObject/JSONArray for containers),

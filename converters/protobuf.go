@@ -2,7 +2,6 @@ package converters
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -193,27 +192,10 @@ func (c *ProtobufConverter) FromConnect(topic string, _ connector.Headers, s *co
 	}
 	id, err := c.schemaID(subject, out.text)
 	if err != nil {
-		return nil, pbRegistryErr(prefix, subject, err)
+		return nil, registryErr(prefix, subject, "Protobuf", err)
 	}
 	binary.BigEndian.PutUint32(buf[1:5], uint32(id))
 	return buf, nil
-}
-
-// pbRegistryErr is registryErr worded for Protobuf: registry answers are DataErrors (the
-// task fails, or the record goes to the DLQ), an unreachable registry is retriable.
-func pbRegistryErr(prefix, subject string, err error) error {
-	var re *RegistryError
-	if errors.As(err, &re) {
-		what := "Error registering/retrieving Protobuf schema"
-		if re.Incompatible() {
-			what = "Schema being registered is incompatible with an earlier schema"
-		}
-		return dataErr("%s: %s for subject %q: %s", prefix, what, subject, re.Error())
-	}
-	if connector.IsRetriable(err) {
-		return connector.Retriable(fmt.Errorf("%s: %w", prefix, err))
-	}
-	return dataErr("%s: %v", prefix, err)
 }
 
 func (c *ProtobufConverter) protoSchema(s *connector.Schema) (*pbOut, error) {

@@ -325,6 +325,24 @@ var srConfigKeys = []connector.ConfigKey{
 		Doc: "Size of the converted schemas cache"},
 }
 
+// registryErr words a registry failure as Confluent's serializers do: the registry's answers
+// are DataErrors (the task fails, or the record goes to the DLQ); an unreachable registry
+// is retriable. format is "Avro", "JSON" or "Protobuf".
+func registryErr(prefix, subject, format string, err error) error {
+	var re *RegistryError
+	if errors.As(err, &re) {
+		what := "Error registering/retrieving " + format + " schema"
+		if re.Incompatible() {
+			what = "Schema being registered is incompatible with an earlier schema"
+		}
+		return dataErr("%s: %s for subject %q: %s", prefix, what, subject, re.Error())
+	}
+	if connector.IsRetriable(err) {
+		return connector.Retriable(fmt.Errorf("%s: %w", prefix, err))
+	}
+	return dataErr("%s: %v", prefix, err)
+}
+
 // srSerde is what the Confluent converters share: the registry, the subject name
 // strategy, and how a schema gets its id (register, latest version, or look up).
 type srSerde struct {
