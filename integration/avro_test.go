@@ -6,13 +6,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -51,32 +47,8 @@ type avroDecoded struct {
 
 func decodeWithFastavro(t *testing.T, registry string, values [][]byte) []avroDecoded {
 	t.Helper()
-	if err := exec.Command("python3", "-c", "import fastavro").Run(); err != nil {
-		t.Fatalf("python3 with fastavro is needed (pip install fastavro): %v", err)
-	}
-	script := filepath.Join(t.TempDir(), "decode.py")
-	if err := os.WriteFile(script, []byte(fastavroDecoder), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	in := map[string]any{"registry": registry}
-	hexes := make([]string, len(values))
-	for i, v := range values {
-		hexes[i] = hex.EncodeToString(v)
-	}
-	in["values"] = hexes
-	body, _ := json.Marshal(in)
-	cmd := exec.Command("python3", script)
-	cmd.Stdin = bytes.NewReader(body)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("fastavro decoder: %v\n%s", err, stderr.String())
-	}
 	var dec []avroDecoded
-	if err := json.Unmarshal(out, &dec); err != nil {
-		t.Fatalf("decoder output %s: %v", out, err)
-	}
+	runPythonReader(t, "fastavro decoder", fastavroDecoder, "fastavro", registry, values, &dec)
 	return dec
 }
 
@@ -112,37 +84,8 @@ func srRequest(t *testing.T, method, url string, body string) (int, []byte) {
 func TestAvroConverter(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	t.Cleanup(cancel)
-	sr := strings.TrimRight(testenv.Get(t, testenv.SchemaRegistry), "/")
-	w := startWorker(t, ctx, nil)
-	base := w.URL
-	requireAvroConverter(t, base)
-
-	names := newMQTTNames("avro")
-	subject := names.Kafka + "-value"
-	if code, b := srRequest(t, http.MethodPut, sr+"/config/"+subject, `{"compatibility":"BACKWARD"}`); code != 200 {
-		t.Fatalf("PUT /config/%s: %d %s", subject, code, b)
-	}
-	cfg := mqttConfig(testenv.Get(t, testenv.MQTT), names.MQTT+"/#", names.Kafka,
-		"mqtt.qos", "1",
-		"value.converter", avroConverter,
-		"value.converter.schema.registry.url", sr,
-		"transforms", "parse",
-		"transforms.parse.type", jsonPayloadValue,
-		"transforms.parse.schema.name", "io.tributary.it.Reading",
-	)
-	clientID := names.Conn + "-0"
-	createConnector(t, base, names.Conn, cfg)
-	t.Cleanup(func() { deleteMQTTConnector(t, base, names.Conn, clientID) })
-	waitTasksRunning(ctx, t, base, names.Conn, 1)
-
-	pub := mqttPublisher(ctx, t)
-	publish := func(i int, payload string) {
-		t.Helper()
-		p := &paho.Publish{Topic: fmt.Sprintf("%s/dev-%d", names.MQTT, i), QoS: 1, Payload: []byte(payload)}
-		if _, err := pub.Publish(ctx, p); err != nil {
-			t.Fatalf("publish %d: %v", i, err)
-		}
-	}
+	p := startRegistryPipeline(ctx, t, "avro", avroConverter, true)
+	sr, base, names, subject, publish := p.sr, p.base, p.names, p.subject, p.publish
 	const v1, v2 = 3, 2
 	for i := range v1 {
 		publish(i, fmt.Sprintf(`{"device":"dev-%d","seq":%d,"temp":%d.5,"ok":true}`, i, i, 20+i))
@@ -150,17 +93,7 @@ func TestAvroConverter(t *testing.T) {
 	for i := v1; i < v1+v2; i++ {
 		publish(i, fmt.Sprintf(`{"device":"dev-%d","seq":%d,"temp":%d.5,"ok":false,"note":null}`, i, i, 20+i))
 	}
-	recs := consumeAll(ctx, t, names.Kafka, v1+v2)
-	if len(recs) != v1+v2 {
-		t.Fatalf("%d records, want %d", len(recs), v1+v2)
-	}
-	values := make([][]byte, len(recs))
-	for i, r := range recs {
-		if len(r.Value) < 5 || r.Value[0] != 0 {
-			t.Fatalf("record %d: not in the Confluent wire format: % x", i, r.Value)
-		}
-		values[i] = r.Value
-	}
+	values := p.values(ctx, t, v1+v2)
 	dec := decodeWithFastavro(t, sr, values)
 	idV1, idV2 := int32(binary.BigEndian.Uint32(values[0][1:5])), int32(binary.BigEndian.Uint32(values[v1][1:5]))
 	if idV1 == idV2 {
@@ -281,25 +214,8 @@ func TestAvroConverterRegistryErrorToDLQ(t *testing.T) {
 	}
 }
 
-// requireAvroConverter skips the test when the worker does not list the AvroConverter:
-// registering it in cmd/tributary/plugins.go also needs the conformance test to ignore it in
-// the /validate recommendations (the oracle Java worker does not have it installed).
+// requireAvroConverter fails the test when the worker does not list the AvroConverter.
 func requireAvroConverter(t *testing.T, base string) {
 	t.Helper()
-	code, body := httpDo(t, http.MethodGet, base+"/connector-plugins?connectorsOnly=false", nil)
-	if code != http.StatusOK {
-		t.Fatalf("GET /connector-plugins: %d %s", code, body)
-	}
-	var plugins []struct {
-		Class string `json:"class"`
-	}
-	if err := json.Unmarshal(body, &plugins); err != nil {
-		t.Fatalf("GET /connector-plugins: %v: %s", err, body)
-	}
-	for _, p := range plugins {
-		if p.Class == avroConverter {
-			return
-		}
-	}
-	t.Skipf("%s is not registered in cmd/tributary/plugins.go", avroConverter)
+	requireConverter(t, base, avroConverter)
 }

@@ -3,23 +3,13 @@
 package integration
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/eclipse/paho.golang/paho"
-
-	"github.com/tributary-connect/tributary/internal/testenv"
 )
 
 const jsonSchemaConverter = "io.confluent.connect.json.JsonSchemaConverter"
@@ -51,30 +41,8 @@ json.dump(out, sys.stdout)
 
 func validateWithJSONSchema(t *testing.T, registry string, values [][]byte) []avroDecoded {
 	t.Helper()
-	if err := exec.Command("python3", "-c", "import jsonschema").Run(); err != nil {
-		t.Fatalf("python3 with jsonschema is needed (pip install jsonschema): %v", err)
-	}
-	script := filepath.Join(t.TempDir(), "validate.py")
-	if err := os.WriteFile(script, []byte(jsonschemaValidator), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	hexes := make([]string, len(values))
-	for i, v := range values {
-		hexes[i] = hex.EncodeToString(v)
-	}
-	body, _ := json.Marshal(map[string]any{"registry": registry, "values": hexes})
-	cmd := exec.Command("python3", script)
-	cmd.Stdin = bytes.NewReader(body)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("jsonschema validator: %v\n%s", err, stderr.String())
-	}
 	var dec []avroDecoded
-	if err := json.Unmarshal(out, &dec); err != nil {
-		t.Fatalf("validator output %s: %v", out, err)
-	}
+	runPythonReader(t, "jsonschema validator", jsonschemaValidator, "jsonschema", registry, values, &dec)
 	return dec
 }
 
@@ -86,45 +54,13 @@ func validateWithJSONSchema(t *testing.T, registry string, values [][]byte) []av
 func TestJSONSchemaConverter(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	t.Cleanup(cancel)
-	sr := strings.TrimRight(testenv.Get(t, testenv.SchemaRegistry), "/")
-	w := startWorker(t, ctx, nil)
-	base := w.URL
-
-	names := newMQTTNames("jsonschema")
-	subject := names.Kafka + "-value"
-	cfg := mqttConfig(testenv.Get(t, testenv.MQTT), names.MQTT+"/#", names.Kafka,
-		"mqtt.qos", "1",
-		"value.converter", jsonSchemaConverter,
-		"value.converter.schema.registry.url", sr,
-		"transforms", "parse",
-		"transforms.parse.type", jsonPayloadValue,
-		"transforms.parse.schema.name", "io.tributary.it.Reading",
-	)
-	clientID := names.Conn + "-0"
-	createConnector(t, base, names.Conn, cfg)
-	t.Cleanup(func() { deleteMQTTConnector(t, base, names.Conn, clientID) })
-	waitTasksRunning(ctx, t, base, names.Conn, 1)
-
-	pub := mqttPublisher(ctx, t)
+	p := startRegistryPipeline(ctx, t, "jsonschema", jsonSchemaConverter, false)
+	sr, subject := p.sr, p.subject
 	const n = 3
 	for i := range n {
-		p := &paho.Publish{Topic: fmt.Sprintf("%s/dev-%d", names.MQTT, i), QoS: 1,
-			Payload: []byte(fmt.Sprintf(`{"device":"dev-%d","seq":%d,"temp":%d.5,"ok":true}`, i, i, 20+i))}
-		if _, err := pub.Publish(ctx, p); err != nil {
-			t.Fatalf("publish %d: %v", i, err)
-		}
+		p.publish(i, fmt.Sprintf(`{"device":"dev-%d","seq":%d,"temp":%d.5,"ok":true}`, i, i, 20+i))
 	}
-	recs := consumeAll(ctx, t, names.Kafka, n)
-	if len(recs) != n {
-		t.Fatalf("%d records, want %d", len(recs), n)
-	}
-	values := make([][]byte, len(recs))
-	for i, r := range recs {
-		if len(r.Value) < 5 || r.Value[0] != 0 {
-			t.Fatalf("record %d: not in the Confluent wire format: % x", i, r.Value)
-		}
-		values[i] = r.Value
-	}
+	values := p.values(ctx, t, n)
 	id := int32(binary.BigEndian.Uint32(values[0][1:5]))
 	for i, d := range validateWithJSONSchema(t, sr, values) {
 		want := map[string]any{"device": fmt.Sprintf("dev-%d", i), "seq": float64(i), "temp": float64(20+i) + 0.5, "ok": true}

@@ -6,20 +6,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/eclipse/paho.golang/paho"
-
-	"github.com/tributary-connect/tributary/internal/testenv"
 )
 
 const protobufConverter = "io.confluent.connect.protobuf.ProtobufConverter"
@@ -117,30 +109,8 @@ type protoDecoded struct {
 
 func decodeWithProtoc(t *testing.T, registry string, values [][]byte) []protoDecoded {
 	t.Helper()
-	if err := exec.Command("python3", "-c", "import grpc_tools.protoc, google.protobuf.message_factory").Run(); err != nil {
-		t.Fatalf("python3 with grpcio-tools and protobuf is needed (pip install grpcio-tools protobuf): %v", err)
-	}
-	script := filepath.Join(t.TempDir(), "decode.py")
-	if err := os.WriteFile(script, []byte(protocDecoder), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	hexes := make([]string, len(values))
-	for i, v := range values {
-		hexes[i] = hex.EncodeToString(v)
-	}
-	body, _ := json.Marshal(map[string]any{"registry": registry, "values": hexes})
-	cmd := exec.Command("python3", script)
-	cmd.Stdin = bytes.NewReader(body)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("protoc decoder: %v\n%s", err, stderr.String())
-	}
 	var dec []protoDecoded
-	if err := json.Unmarshal(out, &dec); err != nil {
-		t.Fatalf("decoder output %s: %v", out, err)
-	}
+	runPythonReader(t, "protoc decoder", protocDecoder, "grpc_tools.protoc, google.protobuf.message_factory", registry, values, &dec)
 	return dec
 }
 
@@ -158,36 +128,8 @@ func decodeWithProtoc(t *testing.T, registry string, values [][]byte) []protoDec
 func TestProtobufConverter(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	t.Cleanup(cancel)
-	sr := strings.TrimRight(testenv.Get(t, testenv.SchemaRegistry), "/")
-	w := startWorker(t, ctx, nil)
-	base := w.URL
-
-	names := newMQTTNames("protobuf")
-	subject := names.Kafka + "-value"
-	if code, b := srRequest(t, http.MethodPut, sr+"/config/"+subject, `{"compatibility":"BACKWARD"}`); code != 200 {
-		t.Fatalf("PUT /config/%s: %d %s", subject, code, b)
-	}
-	cfg := mqttConfig(testenv.Get(t, testenv.MQTT), names.MQTT+"/#", names.Kafka,
-		"mqtt.qos", "1",
-		"value.converter", protobufConverter,
-		"value.converter.schema.registry.url", sr,
-		"transforms", "parse",
-		"transforms.parse.type", jsonPayloadValue,
-		"transforms.parse.schema.name", "io.tributary.it.Reading",
-	)
-	clientID := names.Conn + "-0"
-	createConnector(t, base, names.Conn, cfg)
-	t.Cleanup(func() { deleteMQTTConnector(t, base, names.Conn, clientID) })
-	waitTasksRunning(ctx, t, base, names.Conn, 1)
-
-	pub := mqttPublisher(ctx, t)
-	publish := func(i int, payload string) {
-		t.Helper()
-		p := &paho.Publish{Topic: fmt.Sprintf("%s/dev-%d", names.MQTT, i), QoS: 1, Payload: []byte(payload)}
-		if _, err := pub.Publish(ctx, p); err != nil {
-			t.Fatalf("publish %d: %v", i, err)
-		}
-	}
+	p := startRegistryPipeline(ctx, t, "protobuf", protobufConverter, true)
+	sr, base, names, subject, publish := p.sr, p.base, p.names, p.subject, p.publish
 	const v1, v2 = 3, 2
 	for i := range v1 {
 		publish(i, fmt.Sprintf(`{"device":"dev-%d","seq":%d,"temp":%d.5,"ok":true}`, i, i, 20+i))
@@ -195,16 +137,11 @@ func TestProtobufConverter(t *testing.T) {
 	for i := v1; i < v1+v2; i++ {
 		publish(i, fmt.Sprintf(`{"device":"dev-%d","seq":%d,"temp":%d.5,"ok":false,"note":"n-%d"}`, i, i, 20+i, i))
 	}
-	recs := consumeAll(ctx, t, names.Kafka, v1+v2)
-	if len(recs) != v1+v2 {
-		t.Fatalf("%d records, want %d", len(recs), v1+v2)
-	}
-	values := make([][]byte, len(recs))
-	for i, r := range recs {
-		if len(r.Value) < 6 || r.Value[0] != 0 || r.Value[5] != 0 {
-			t.Fatalf("record %d: not in the Confluent Protobuf wire format (magic 0, id, index 0): % x", i, r.Value)
+	values := p.values(ctx, t, v1+v2)
+	for i, v := range values {
+		if len(v) < 6 || v[5] != 0 {
+			t.Fatalf("record %d: no message index 0 after the schema id: % x", i, v)
 		}
-		values[i] = r.Value
 	}
 	dec := decodeWithProtoc(t, sr, values)
 	idV1, idV2 := int32(binary.BigEndian.Uint32(values[0][1:5])), int32(binary.BigEndian.Uint32(values[v1][1:5]))
