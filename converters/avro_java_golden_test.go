@@ -39,10 +39,9 @@ type schemaCorpus struct {
 }
 
 type schemaGolden struct {
-	ID     string            `json:"id"`
-	Config map[string]string `json:"config"`
-	Avro   *string           `json:"avro"`
-	Error  *string           `json:"error"`
+	goldenKey
+	Avro  *string `json:"avro"`
+	Error *string `json:"error"`
 }
 
 func loadSchemaCorpus(t *testing.T) *schemaCorpus {
@@ -338,68 +337,35 @@ func corpusValue(s *connector.Schema, v any) (any, error) {
 
 func TestAvroSchemaJavaGolden(t *testing.T) {
 	corpus := loadSchemaCorpus(t)
-	b, err := os.ReadFile(avroSchemaGoldenPath)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var golden []schemaGolden
-	if err := json.Unmarshal(b, &golden); err != nil {
-		t.Fatal(err)
-	}
-	// Every case of the corpus, under each of its configs, has its golden entry, in order.
-	i := 0
-	for _, c := range corpus.Cases {
-		configs := c.Configs
-		if len(configs) == 0 {
-			configs = []map[string]string{{}}
+	loadGoldenJSON(t, avroSchemaGoldenPath, &golden)
+	caseAt := func(i int) (string, []map[string]string) { return corpus.Cases[i].ID, corpus.Cases[i].Configs }
+	forEachGolden(t, golden, len(corpus.Cases), caseAt, func(t *testing.T, ci int, cfg map[string]string, g schemaGolden) {
+		c := corpus.Cases[ci]
+		cb := &corpusBuilder{defs: corpus.Defs, built: map[string]*connector.Schema{}}
+		s, err := cb.schema(c.Schema)
+		if err != nil {
+			t.Fatalf("building the schema: %v", err)
 		}
-		for _, cfg := range configs {
-			if i >= len(golden) || golden[i].ID != c.ID || fmt.Sprint(golden[i].Config) != fmt.Sprint(cfg) {
-				t.Fatalf("golden entry %d is not case %s %v: regenerate with converters/testdata/java/regen-schema.sh", i, c.ID, cfg)
+		meta := true
+		for k, v := range cfg {
+			switch k {
+			case ConnectMetaDataConfig:
+				meta = v == "true"
+			default:
+				t.Fatalf("config %s is not emulated", k)
 			}
-			g := golden[i]
-			i++
-			name := c.ID
-			if len(cfg) > 0 {
-				name += "/" + strings.ReplaceAll(fmt.Sprint(cfg), " ", ",")
-			}
-			t.Run(name, func(t *testing.T) {
-				cb := &corpusBuilder{defs: corpus.Defs, built: map[string]*connector.Schema{}}
-				s, err := cb.schema(c.Schema)
-				if err != nil {
-					t.Fatalf("building the schema: %v", err)
-				}
-				meta := true
-				for k, v := range cfg {
-					switch k {
-					case ConnectMetaDataConfig:
-						meta = v == "true"
-					default:
-						t.Fatalf("config %s is not emulated", k)
-					}
-				}
-				gen := newAvroGen(meta)
-				var out bytes.Buffer
-				err = gen.schema(&out, s, "", true)
-				switch {
-				case g.Error != nil && err == nil:
-					t.Errorf("Java failed with %s; Tributary gave\n%s", *g.Error, out.String())
-				case g.Error != nil:
-					t.Logf("both fail: Java %s; Tributary %v", *g.Error, err)
-				case err != nil:
-					t.Errorf("Tributary failed: %v; Java gave\n%s", err, *g.Avro)
-				case out.String() != *g.Avro:
-					t.Errorf("schema differs from Java's\n got: %s\nwant: %s", out.String(), *g.Avro)
-				}
-				if meta && err == nil {
-					if s2, err2 := AvroSchemaJSON(s); err2 != nil || s2 != out.String() {
-						t.Errorf("AvroSchemaJSON differs from the generator: %v", err2)
-					}
-				}
-			})
 		}
-	}
-	if i != len(golden) {
-		t.Errorf("%d golden entries for %d corpus entries: regenerate with converters/testdata/java/regen-schema.sh", len(golden), i)
-	}
+		gen := newAvroGen(meta)
+		var out bytes.Buffer
+		err = gen.schema(&out, s, "", true)
+		if diff := javaDiff(t, g.Error, g.Avro, out.String(), err); diff != "" {
+			t.Error(diff)
+		}
+		if meta && err == nil {
+			if s2, err2 := AvroSchemaJSON(s); err2 != nil || s2 != out.String() {
+				t.Errorf("AvroSchemaJSON differs from the generator: %v", err2)
+			}
+		}
+	})
 }

@@ -3,7 +3,6 @@ package converters
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -61,117 +60,76 @@ type payloadGolden struct {
 }
 
 type providerGolden struct {
-	ID       string            `json:"id"`
-	Config   map[string]string `json:"config"`
-	Schema   *string           `json:"schema"`
-	Error    *string           `json:"error"`
-	Payloads []payloadGolden   `json:"payloads"`
-}
-
-func loadGoldenJSON(t *testing.T, path string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func goldenCaseName(id string, cfg map[string]string) string {
-	if len(cfg) == 0 {
-		return id
-	}
-	return id + "/" + strings.ReplaceAll(fmt.Sprint(cfg), " ", ",")
+	goldenKey
+	Schema   *string         `json:"schema"`
+	Error    *string         `json:"error"`
+	Payloads []payloadGolden `json:"payloads"`
 }
 
 func TestJSONSchemaJavaGolden(t *testing.T) {
 	cases := loadProviderCorpus(t)
 	var golden []providerGolden
 	loadGoldenJSON(t, jsonSchemaGoldenPath, &golden)
-	i := 0
-	for _, c := range cases {
-		configs := c.JSONSchemaConfigs
-		if len(configs) == 0 {
-			configs = []map[string]string{{}}
+	caseAt := func(i int) (string, []map[string]string) { return cases[i].ID, cases[i].JSONSchemaConfigs }
+	forEachGolden(t, golden, len(cases), caseAt, func(t *testing.T, ci int, cfg map[string]string, g providerGolden) {
+		c := cases[ci]
+		cb := &corpusBuilder{defs: providerDefs, built: map[string]*connector.Schema{}}
+		s, err := cb.schema(c.Schema)
+		if err != nil {
+			t.Fatalf("building the schema: %v", err)
 		}
-		for _, cfg := range configs {
-			if i >= len(golden) || golden[i].ID != c.ID || fmt.Sprint(golden[i].Config) != fmt.Sprint(cfg) {
-				t.Fatalf("golden entry %d is not case %s %v: regenerate with converters/testdata/java/regen-schema.sh", i, c.ID, cfg)
+		gen := jsGen{additionalProps: true}
+		for k, v := range cfg {
+			switch k {
+			case JSONSchemaAdditionalPropertiesConfig:
+				gen.additionalProps = v == "true"
+			case DecimalFormatConfig:
+				gen.numeric = strings.EqualFold(v, DecimalFormatNumeric)
+			default:
+				t.Fatalf("config %s is not emulated", k)
 			}
-			g := golden[i]
-			i++
-			t.Run(goldenCaseName(c.ID, cfg), func(t *testing.T) {
-				cb := &corpusBuilder{defs: providerDefs, built: map[string]*connector.Schema{}}
-				s, err := cb.schema(c.Schema)
-				if err != nil {
-					t.Fatalf("building the schema: %v", err)
-				}
-				gen := jsGen{additionalProps: true}
-				for k, v := range cfg {
-					switch k {
-					case JSONSchemaAdditionalPropertiesConfig:
-						gen.additionalProps = v == "true"
-					case DecimalFormatConfig:
-						gen.numeric = strings.EqualFold(v, DecimalFormatNumeric)
-					default:
-						t.Fatalf("config %s is not emulated", k)
-					}
-				}
-				var out bytes.Buffer
-				err = gen.schema(&out, s, -1, false)
-				switch {
-				case g.Error != nil && err == nil:
-					t.Errorf("Java failed with %s; Tributary gave\n%s", *g.Error, out.String())
-				case g.Error != nil:
-					t.Logf("both fail: Java %s; Tributary %v", *g.Error, err)
-				case err != nil:
-					t.Errorf("Tributary failed: %v; Java gave\n%s", err, *g.Schema)
-				case out.String() != *g.Schema:
-					t.Errorf("schema differs from Java's\n got: %s\nwant: %s", out.String(), *g.Schema)
-				}
-				if len(cfg) == 0 && err == nil {
-					if s2, err2 := JSONSchemaOf(s); err2 != nil || s2 != out.String() {
-						t.Errorf("JSONSchemaOf differs from the generator: %v", err2)
-					}
-				}
-				if len(g.Payloads) != len(c.Values) && g.Error == nil {
-					t.Fatalf("%d golden payloads for %d corpus values: regenerate", len(g.Payloads), len(c.Values))
-				}
-				for _, p := range g.Payloads {
-					dj, err := decodeJSON(p.Value)
-					if err != nil {
-						t.Fatal(err)
-					}
-					v, err := corpusValue(s, dj)
-					if err != nil {
-						t.Fatalf("value %s: %v", p.Value, err)
-					}
-					node, omit, err := gen.value(s, v)
-					var got bytes.Buffer
-					if err == nil && !omit {
-						node.writePayload(&got)
-					}
-					switch {
-					case p.Error != nil && err == nil:
-						t.Errorf("value %s: Java failed with %s; Tributary gave %s (omit %v)", p.Value, *p.Error, got.String(), omit)
-					case p.Error != nil:
-						t.Logf("value %s: both fail: Java %s; Tributary %v", p.Value, *p.Error, err)
-					case err != nil:
-						t.Errorf("value %s: Tributary failed: %v", p.Value, err)
-					case p.JSON == nil && !omit:
-						t.Errorf("value %s: Java gives no node (a tombstone); Tributary gave %s", p.Value, got.String())
-					case p.JSON != nil && omit:
-						t.Errorf("value %s: Tributary gives no node; Java gave %s", p.Value, *p.JSON)
-					case p.JSON != nil && got.String() != *p.JSON:
-						t.Errorf("value %s: payload differs from Java's\n got: %s\nwant: %s", p.Value, got.String(), *p.JSON)
-					}
-				}
-			})
 		}
-	}
-	if i != len(golden) {
-		t.Errorf("%d golden entries for %d corpus entries: regenerate with converters/testdata/java/regen-schema.sh", len(golden), i)
-	}
+		var out bytes.Buffer
+		err = gen.schema(&out, s, -1, false)
+		if diff := javaDiff(t, g.Error, g.Schema, out.String(), err); diff != "" {
+			t.Error(diff)
+		}
+		if len(cfg) == 0 && err == nil {
+			if s2, err2 := JSONSchemaOf(s); err2 != nil || s2 != out.String() {
+				t.Errorf("JSONSchemaOf differs from the generator: %v", err2)
+			}
+		}
+		if len(g.Payloads) != len(c.Values) && g.Error == nil {
+			t.Fatalf("%d golden payloads for %d corpus values: regenerate", len(g.Payloads), len(c.Values))
+		}
+		for _, p := range g.Payloads {
+			dj, err := decodeJSON(p.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := corpusValue(s, dj)
+			if err != nil {
+				t.Fatalf("value %s: %v", p.Value, err)
+			}
+			node, omit, err := gen.value(s, v)
+			var got bytes.Buffer
+			if err == nil && !omit {
+				node.writePayload(&got)
+			}
+			switch {
+			case p.Error != nil && err == nil:
+				t.Errorf("value %s: Java failed with %s; Tributary gave %s (omit %v)", p.Value, *p.Error, got.String(), omit)
+			case p.Error != nil:
+				t.Logf("value %s: both fail: Java %s; Tributary %v", p.Value, *p.Error, err)
+			case err != nil:
+				t.Errorf("value %s: Tributary failed: %v", p.Value, err)
+			case p.JSON == nil && !omit:
+				t.Errorf("value %s: Java gives no node (a tombstone); Tributary gave %s", p.Value, got.String())
+			case p.JSON != nil && omit:
+				t.Errorf("value %s: Tributary gives no node; Java gave %s", p.Value, *p.JSON)
+			case p.JSON != nil && got.String() != *p.JSON:
+				t.Errorf("value %s: payload differs from Java's\n got: %s\nwant: %s", p.Value, got.String(), *p.JSON)
+			}
+		}
+	})
 }

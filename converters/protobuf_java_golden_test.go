@@ -28,65 +28,44 @@ var pbKnownDifferences = map[string]string{
 }
 
 type protobufGolden struct {
-	ID     string            `json:"id"`
-	Config map[string]string `json:"config"`
-	Schema *string           `json:"schema"`
-	Name   *string           `json:"name"`
-	Error  *string           `json:"error"`
+	goldenKey
+	Schema *string `json:"schema"`
+	Name   *string `json:"name"`
+	Error  *string `json:"error"`
 }
 
 func TestProtobufSchemaJavaGolden(t *testing.T) {
 	cases := loadProviderCorpus(t)
 	var golden []protobufGolden
 	loadGoldenJSON(t, protobufSchemaGoldenPath, &golden)
-	i := 0
-	for _, c := range cases {
-		configs := c.ProtobufConfigs
-		if len(configs) == 0 {
-			configs = []map[string]string{{}}
+	caseAt := func(i int) (string, []map[string]string) { return cases[i].ID, cases[i].ProtobufConfigs }
+	forEachGolden(t, golden, len(cases), caseAt, func(t *testing.T, ci int, cfg map[string]string, g protobufGolden) {
+		c := cases[ci]
+		if len(cfg) > 0 {
+			t.Fatalf("config %v is not emulated", cfg)
 		}
-		for _, cfg := range configs {
-			if i >= len(golden) || golden[i].ID != c.ID || fmt.Sprint(golden[i].Config) != fmt.Sprint(cfg) {
-				t.Fatalf("golden entry %d is not case %s %v: regenerate with converters/testdata/java/regen-schema.sh", i, c.ID, cfg)
-			}
-			g := golden[i]
-			i++
-			t.Run(goldenCaseName(c.ID, cfg), func(t *testing.T) {
-				if len(cfg) > 0 {
-					t.Fatalf("config %v is not emulated", cfg)
-				}
-				cb := &corpusBuilder{defs: providerDefs, built: map[string]*connector.Schema{}}
-				s, err := cb.schema(c.Schema)
-				if err != nil {
-					t.Fatalf("building the schema: %v", err)
-				}
-				out, err := protobufOut(s)
-				var diff string
-				switch {
-				case g.Error != nil && err == nil:
-					diff = fmt.Sprintf("Java failed with %s; Tributary gave\n%s", *g.Error, out.text)
-				case g.Error != nil:
-					t.Logf("both fail: Java %s; Tributary %v", *g.Error, err)
-				case err != nil:
-					diff = fmt.Sprintf("Tributary failed: %v; Java gave\n%s", err, *g.Schema)
-				case out.text != *g.Schema:
-					diff = fmt.Sprintf("schema differs from Java's\n got: %q\nwant: %q\n got:\n%s\nwant:\n%s", out.text, *g.Schema, out.text, *g.Schema)
-				case g.Name != nil && out.fullName != *g.Name:
-					diff = fmt.Sprintf("record name %q, Java's %q", out.fullName, *g.Name)
-				}
-				why, known := pbKnownDifferences[c.ID]
-				switch {
-				case known && diff == "":
-					t.Errorf("known difference (%s) no longer differs: drop it from pbKnownDifferences", why)
-				case known:
-					t.Logf("known difference (%s): %s", why, diff)
-				case diff != "":
-					t.Error(diff)
-				}
-			})
+		cb := &corpusBuilder{defs: providerDefs, built: map[string]*connector.Schema{}}
+		s, err := cb.schema(c.Schema)
+		if err != nil {
+			t.Fatalf("building the schema: %v", err)
 		}
-	}
-	if i != len(golden) {
-		t.Errorf("%d golden entries for %d corpus entries: regenerate with converters/testdata/java/regen-schema.sh", len(golden), i)
-	}
+		out, err := protobufOut(s)
+		var text string
+		if out != nil {
+			text = out.text
+		}
+		diff := javaDiff(t, g.Error, g.Schema, text, err)
+		if diff == "" && err == nil && g.Name != nil && out.fullName != *g.Name {
+			diff = fmt.Sprintf("record name %q, Java's %q", out.fullName, *g.Name)
+		}
+		why, known := pbKnownDifferences[c.ID]
+		switch {
+		case known && diff == "":
+			t.Errorf("known difference (%s) no longer differs: drop it from pbKnownDifferences", why)
+		case known:
+			t.Logf("known difference (%s): %s", why, diff)
+		case diff != "":
+			t.Error(diff)
+		}
+	})
 }
