@@ -130,16 +130,16 @@ func TestAvroConverter(t *testing.T) {
 
 	// An incompatible change fails the task with the registry's message.
 	publish(99, `{"device":"dev-99","seq":"not-a-number","temp":1.5,"ok":true,"note":null}`)
-	trace := waitAvroTaskFailed(ctx, t, base, names.Conn)
+	trace := waitRunningTaskFails(ctx, t, base, names.Conn)
 	if !strings.Contains(trace, "incompatible") || !strings.Contains(trace, "409") {
 		t.Errorf("trace does not carry the registry's incompatibility message:\n%s", trace)
 	}
 	t.Logf("v1 id %d, v2 id %d; failed task trace: %.300s", idV1, idV2, trace)
 }
 
-// waitAvroTaskFailed polls until task 0 is FAILED (it is RUNNING until the bad record
+// waitTaskFailed polls until task 0 is FAILED (it is RUNNING until the bad record
 // arrives) and returns its trace.
-func waitAvroTaskFailed(ctx context.Context, t *testing.T, base, name string) string {
+func waitRunningTaskFails(ctx context.Context, t *testing.T, base, name string) string {
 	t.Helper()
 	var last connectorStatus
 	for ctx.Err() == nil {
