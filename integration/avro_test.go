@@ -137,7 +137,7 @@ func TestAvroConverter(t *testing.T) {
 	t.Logf("v1 id %d, v2 id %d; failed task trace: %.300s", idV1, idV2, trace)
 }
 
-// waitTaskFailed polls until task 0 is FAILED (it is RUNNING until the bad record
+// waitRunningTaskFails polls until task 0 is FAILED (it is RUNNING until the bad record
 // arrives) and returns its trace.
 func waitRunningTaskFails(ctx context.Context, t *testing.T, base, name string) string {
 	t.Helper()
