@@ -20,6 +20,15 @@ import (
 
 const sparkplugTransform = "io.tributary.transforms.SparkplugB"
 
+// Sparkplug data types (Tahu sparkplug_b.proto DataType).
+const (
+	spbInt16   = 2
+	spbInt64   = 4
+	spbDouble  = 10
+	spbBoolean = 11
+	spbString  = 12
+)
+
 // spbMetric is one Sparkplug B metric to encode (Tahu sparkplug_b.proto field numbers:
 // Metric 1 name, 2 alias, 4 datatype, 10 int_value, 11 long_value, 13 double_value,
 // 14 boolean_value, 15 string_value).
@@ -27,11 +36,9 @@ type spbMetric struct {
 	name     string // "" leaves it out (alias only)
 	alias    uint64
 	datatype uint32 // 0 leaves it out
-	long     *uint64
-	double   *float64
-	int      *uint32
-	boolean  *bool
-	str      *string
+	// value goes to the field of its Go type: uint32 int_value, uint64 long_value, float64
+	// double_value, bool boolean_value, string string_value (nil: none).
+	value any
 }
 
 // spbPayload encodes a Payload (1 timestamp, 2 metrics, 3 seq).
@@ -50,31 +57,101 @@ func spbPayload(seq uint64, metrics ...spbMetric) []byte {
 			mb = protowire.AppendTag(mb, 4, protowire.VarintType)
 			mb = protowire.AppendVarint(mb, uint64(m.datatype))
 		}
-		if m.long != nil {
+		switch v := m.value.(type) {
+		case nil:
+		case uint64:
 			mb = protowire.AppendTag(mb, 11, protowire.VarintType)
-			mb = protowire.AppendVarint(mb, *m.long)
-		}
-		if m.double != nil {
+			mb = protowire.AppendVarint(mb, v)
+		case float64:
 			mb = protowire.AppendTag(mb, 13, protowire.Fixed64Type)
-			mb = protowire.AppendFixed64(mb, math.Float64bits(*m.double))
-		}
-		if m.int != nil {
+			mb = protowire.AppendFixed64(mb, math.Float64bits(v))
+		case uint32:
 			mb = protowire.AppendTag(mb, 10, protowire.VarintType)
-			mb = protowire.AppendVarint(mb, uint64(*m.int))
-		}
-		if m.boolean != nil {
+			mb = protowire.AppendVarint(mb, uint64(v))
+		case bool:
 			mb = protowire.AppendTag(mb, 14, protowire.VarintType)
-			mb = protowire.AppendVarint(mb, protowire.EncodeBool(*m.boolean))
-		}
-		if m.str != nil {
+			mb = protowire.AppendVarint(mb, protowire.EncodeBool(v))
+		case string:
 			mb = protowire.AppendTag(mb, 15, protowire.BytesType)
-			mb = protowire.AppendString(mb, *m.str)
+			mb = protowire.AppendString(mb, v)
+		default:
+			panic(fmt.Sprintf("spbMetric %q: a value of type %T", m.name, v))
 		}
 		b = protowire.AppendTag(b, 2, protowire.BytesType)
 		b = protowire.AppendBytes(b, mb)
 	}
 	b = protowire.AppendTag(b, 3, protowire.VarintType)
 	return protowire.AppendVarint(b, seq)
+}
+
+// spbCase is one SparkplugB case: a real `tributary worker` (with a 120 s deadline), the
+// case's unique names, its Sparkplug group (the first level of its MQTT topics) and, once
+// connected, its connector's MQTT client id and a publisher.
+type spbCase struct {
+	t        *testing.T
+	ctx      context.Context
+	base     string
+	names    mqttNames
+	group    string
+	clientID string
+	pub      *paho.Client
+}
+
+func newSpbCase(t *testing.T, tag string) *spbCase {
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	t.Cleanup(cancel)
+	w := startWorker(t, ctx, nil)
+	names := newMQTTNames(tag)
+	return &spbCase{t: t, ctx: ctx, base: w.URL, names: names, group: names.MQTT, clientID: names.Conn + "-0"}
+}
+
+// connect creates the MQTT connector, subscribed to spBv1.0/<group>/# at QoS 1 into the
+// case's Kafka topic with the SparkplugB transform "spb" and the further config kv
+// (converters, transforms.spb.* options, errors.*), waits for its task to run (deleting it
+// at cleanup) and opens the publisher.
+func (c *spbCase) connect(kv ...string) {
+	t := c.t
+	t.Helper()
+	kv = append([]string{"mqtt.qos", "1", "transforms", "spb", "transforms.spb.type", sparkplugTransform}, kv...)
+	createConnector(t, c.base, c.names.Conn, mqttConfig(testenv.Get(t, testenv.MQTT), c.topic("#"), c.names.Kafka, kv...))
+	t.Cleanup(func() { deleteMQTTConnector(t, c.base, c.names.Conn, c.clientID) })
+	waitTasksRunning(c.ctx, t, c.base, c.names.Conn, 1)
+	c.pub = mqttPublisher(c.ctx, t)
+}
+
+// topic is spBv1.0/<group>/<levels, joined by "/">.
+func (c *spbCase) topic(levels ...string) string {
+	return "spBv1.0/" + c.group + "/" + strings.Join(levels, "/")
+}
+
+// waitCommittedRunning waits until the connector's offset counts n MQTT messages (of its one
+// task), then checks that the connector and its task are RUNNING.
+func (c *spbCase) waitCommittedRunning(n int64) {
+	t := c.t
+	t.Helper()
+	waitOffsets(c.ctx, t, c.base, c.names.Conn, func(o []map[string]any) bool {
+		return mqttOffsets(o)[c.clientID] == [2]int64{n, 1}
+	})
+	st, _ := getConnectorStatus(t, c.base, c.names.Conn)
+	if st.Connector.State != "RUNNING" || len(st.Tasks) != 1 || st.Tasks[0].State != "RUNNING" {
+		t.Errorf("status %+v, want the connector and its task RUNNING", st)
+	}
+}
+
+// spbMsg is a Sparkplug message to publish.
+type spbMsg struct {
+	topic   string
+	payload []byte
+}
+
+// publish publishes the messages at QoS 1, in order.
+func (c *spbCase) publish(msgs ...spbMsg) {
+	c.t.Helper()
+	for _, m := range msgs {
+		if _, err := c.pub.Publish(c.ctx, &paho.Publish{Topic: m.topic, QoS: 1, Payload: m.payload}); err != nil {
+			c.t.Fatalf("publish %s: %v", m.topic, err)
+		}
+	}
 }
 
 // TestSparkplugB runs the SparkplugB transform in a real `tributary worker` against the real
@@ -87,56 +164,29 @@ func spbPayload(seq uint64, metrics ...spbMetric) []byte {
 //     transform's DataError in the context headers (not guessed, not lost);
 //   - the task stays RUNNING.
 func TestSparkplugB(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	t.Cleanup(cancel)
-	w := startWorker(t, ctx, nil)
-	base := w.URL
-
-	names := newMQTTNames("spb")
-	group := names.MQTT
+	c := newSpbCase(t, "spb")
+	ctx, names, group := c.ctx, c.names, c.group
 	dlq := names.Kafka + ".dlq"
-	cfg := mqttConfig(testenv.Get(t, testenv.MQTT), "spBv1.0/"+group+"/#", names.Kafka,
-		"mqtt.qos", "1",
+	c.connect(
 		"value.converter", jsonConverter, "value.converter.schemas.enable", "true",
-		"transforms", "spb",
-		"transforms.spb.type", sparkplugTransform,
 		"errors.tolerance", "all",
 		"errors.deadletterqueue.topic.name", dlq,
 		"errors.deadletterqueue.topic.replication.factor", "1",
 		"errors.deadletterqueue.context.headers.enable", "true",
 	)
-	clientID := names.Conn + "-0"
-	createConnector(t, base, names.Conn, cfg)
-	t.Cleanup(func() { deleteMQTTConnector(t, base, names.Conn, clientID) })
-	waitTasksRunning(ctx, t, base, names.Conn, 1)
 
-	u := func(v uint64) *uint64 { return &v }
-	f := func(v float64) *float64 { return &v }
-	const (
-		spbInt64  = 4
-		spbDouble = 10
-	)
-	edge := "spBv1.0/" + group + "/%s/Edge1"
-	ghost := "spBv1.0/" + group + "/NDATA/Ghost"
-	ghostPayload := spbPayload(0, spbMetric{alias: 1, double: f(1)})
-	msgs := []struct {
-		topic   string
-		payload []byte
-	}{
-		{strings.Replace(edge, "%s", "NBIRTH", 1), spbPayload(0,
-			spbMetric{name: "bdSeq", alias: 0, datatype: spbInt64, long: u(0)},
-			spbMetric{name: "Temperature", alias: 1, datatype: spbDouble, double: f(20.5)},
-			spbMetric{name: "Count", alias: 2, datatype: spbInt64, long: u(7)})},
-		{strings.Replace(edge, "%s", "NDATA", 1), spbPayload(1, spbMetric{alias: 1, double: f(21.5)}, spbMetric{alias: 2, long: u(8)})},
-		{strings.Replace(edge, "%s", "NDATA", 1), spbPayload(5, spbMetric{alias: 2, long: u(9)})}, // seq 2..4 lost
+	ghost := c.topic("NDATA", "Ghost")
+	ghostPayload := spbPayload(0, spbMetric{alias: 1, value: 1.0})
+	msgs := []spbMsg{
+		{c.topic("NBIRTH", "Edge1"), spbPayload(0,
+			spbMetric{name: "bdSeq", alias: 0, datatype: spbInt64, value: uint64(0)},
+			spbMetric{name: "Temperature", alias: 1, datatype: spbDouble, value: 20.5},
+			spbMetric{name: "Count", alias: 2, datatype: spbInt64, value: uint64(7)})},
+		{c.topic("NDATA", "Edge1"), spbPayload(1, spbMetric{alias: 1, value: 21.5}, spbMetric{alias: 2, value: uint64(8)})},
+		{c.topic("NDATA", "Edge1"), spbPayload(5, spbMetric{alias: 2, value: uint64(9)})}, // seq 2..4 lost
 		{ghost, ghostPayload},
 	}
-	pub := mqttPublisher(ctx, t)
-	for _, m := range msgs {
-		if _, err := pub.Publish(ctx, &paho.Publish{Topic: m.topic, QoS: 1, Payload: m.payload}); err != nil {
-			t.Fatalf("publish %s: %v", m.topic, err)
-		}
-	}
+	c.publish(msgs...)
 
 	got := consumeTopics(ctx, t, []string{names.Kafka, dlq}, atLeastPerTopic(map[string]int{names.Kafka: 3, dlq: 1}))
 	main, dead := got[names.Kafka], got[dlq]
@@ -184,6 +234,7 @@ func TestSparkplugB(t *testing.T) {
 		double *float64
 	}
 	i64 := func(v int64) *int64 { return &v }
+	f := func(v float64) *float64 { return &v }
 	check := func(i int, msgType string, seq int64, gap bool, ws ...want) {
 		t.Helper()
 		p := envs[i].Payload
@@ -222,13 +273,7 @@ func TestSparkplugB(t *testing.T) {
 	if msg, _ := d.header1("__connect.errors.exception.message"); !strings.Contains(msg, "BIRTH was not seen") {
 		t.Errorf("__connect.errors.exception.message %q, want the unknown BIRTH", msg)
 	}
-	waitOffsets(ctx, t, base, names.Conn, func(o []map[string]any) bool {
-		return mqttOffsets(o)[clientID] == [2]int64{4, 1}
-	})
-	st, _ := getConnectorStatus(t, base, names.Conn)
-	if st.Connector.State != "RUNNING" || len(st.Tasks) != 1 || st.Tasks[0].State != "RUNNING" {
-		t.Errorf("status %+v, want the connector and its task RUNNING", st)
-	}
+	c.waitCommittedRunning(4)
 }
 
 // TestSparkplugBExplode runs SparkplugB with explode=true and explode.key=metric in a real
@@ -240,59 +285,26 @@ func TestSparkplugB(t *testing.T) {
 // the DDEATH (not dropped). The connector's offset counts the three MQTT messages, each
 // committed once all its records are in Kafka.
 func TestSparkplugBExplode(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	t.Cleanup(cancel)
-	w := startWorker(t, ctx, nil)
-	base := w.URL
-
-	names := newMQTTNames("spbx")
-	group := names.MQTT
-	cfg := mqttConfig(testenv.Get(t, testenv.MQTT), "spBv1.0/"+group+"/#", names.Kafka,
-		"mqtt.qos", "1",
+	c := newSpbCase(t, "spbx")
+	ctx, names, group := c.ctx, c.names, c.group
+	c.connect(
 		"value.converter", jsonConverter, "value.converter.schemas.enable", "true",
-		"transforms", "spb",
-		"transforms.spb.type", sparkplugTransform,
 		"transforms.spb.explode", "true",
 		"transforms.spb.explode.key", "metric",
 	)
-	clientID := names.Conn + "-0"
-	createConnector(t, base, names.Conn, cfg)
-	t.Cleanup(func() { deleteMQTTConnector(t, base, names.Conn, clientID) })
-	waitTasksRunning(ctx, t, base, names.Conn, 1)
 
-	u := func(v uint64) *uint64 { return &v }
-	f := func(v float64) *float64 { return &v }
-	i32 := func(v uint32) *uint32 { return &v }
-	b := func(v bool) *bool { return &v }
-	s := func(v string) *string { return &v }
-	const (
-		spbInt16   = 2
-		spbInt64   = 4
-		spbDouble  = 10
-		spbBoolean = 11
-		spbString  = 12
-	)
-	node := "spBv1.0/" + group + "/%s/Edge1"
-	msgs := []struct {
-		topic   string
-		payload []byte
-	}{
-		{strings.Replace(node, "%s", "NBIRTH", 1), spbPayload(0,
-			spbMetric{name: "bdSeq", alias: 0, datatype: spbInt64, long: u(0)},
-			spbMetric{name: "Temperature", alias: 1, datatype: spbDouble, double: f(20.5)},
-			spbMetric{name: "Count", alias: 2, datatype: spbInt64, long: u(7)},
-			spbMetric{name: "Level", alias: 3, datatype: spbInt16, int: i32(0xFFFFFFFD)}, // -3, sign-extended as Tahu's Java encoder does
-			spbMetric{name: "Running", alias: 4, datatype: spbBoolean, boolean: b(true)},
-			spbMetric{name: "Mode", alias: 5, datatype: spbString, str: s("auto")})},
-		{strings.Replace(node, "%s", "NDATA", 1), spbPayload(1, spbMetric{alias: 1, double: f(21.5)}, spbMetric{alias: 4, boolean: b(false)})},
-		{strings.Replace(node, "%s", "DDEATH", 1) + "/Dev1", spbPayload(2)},
+	msgs := []spbMsg{
+		{c.topic("NBIRTH", "Edge1"), spbPayload(0,
+			spbMetric{name: "bdSeq", alias: 0, datatype: spbInt64, value: uint64(0)},
+			spbMetric{name: "Temperature", alias: 1, datatype: spbDouble, value: 20.5},
+			spbMetric{name: "Count", alias: 2, datatype: spbInt64, value: uint64(7)},
+			spbMetric{name: "Level", alias: 3, datatype: spbInt16, value: uint32(0xFFFFFFFD)}, // -3, sign-extended as Tahu's Java encoder does
+			spbMetric{name: "Running", alias: 4, datatype: spbBoolean, value: true},
+			spbMetric{name: "Mode", alias: 5, datatype: spbString, value: "auto"})},
+		{c.topic("NDATA", "Edge1"), spbPayload(1, spbMetric{alias: 1, value: 21.5}, spbMetric{alias: 4, value: false})},
+		{c.topic("DDEATH", "Edge1", "Dev1"), spbPayload(2)},
 	}
-	pub := mqttPublisher(ctx, t)
-	for _, m := range msgs {
-		if _, err := pub.Publish(ctx, &paho.Publish{Topic: m.topic, QoS: 1, Payload: m.payload}); err != nil {
-			t.Fatalf("publish %s: %v", m.topic, err)
-		}
-	}
+	c.publish(msgs...)
 	const want = 6 + 2 + 1
 	got := consumeTopics(ctx, t, []string{names.Kafka}, atLeastPerTopic(map[string]int{names.Kafka: want}))[names.Kafka]
 	if len(got) != want {
@@ -367,13 +379,7 @@ func TestSparkplugBExplode(t *testing.T) {
 		t.Errorf("NDATA Temperature: %v", e.Payload)
 	}
 
-	waitOffsets(ctx, t, base, names.Conn, func(o []map[string]any) bool {
-		return mqttOffsets(o)[clientID] == [2]int64{3, 1}
-	})
-	st, _ := getConnectorStatus(t, base, names.Conn)
-	if st.Connector.State != "RUNNING" || len(st.Tasks) != 1 || st.Tasks[0].State != "RUNNING" {
-		t.Errorf("status %+v, want the connector and its task RUNNING", st)
-	}
+	c.waitCommittedRunning(3)
 }
 
 // TestSparkplugBRebirth runs SparkplugB with rebirth.enabled=true in a real `tributary
@@ -385,13 +391,8 @@ func TestSparkplugBExplode(t *testing.T) {
 // Deleting the connector closes the transform, whose MQTT client disconnects (Mosquitto logs
 // its DISCONNECT).
 func TestSparkplugBRebirth(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	t.Cleanup(cancel)
-	w := startWorker(t, ctx, nil)
-	base := w.URL
-
-	names := newMQTTNames("spbr")
-	group := names.MQTT
+	c := newSpbCase(t, "spbr")
+	ctx, base, names, clientID := c.ctx, c.base, c.names, c.clientID
 	dlq := names.Kafka + ".dlq"
 	rebirthID := names.Conn + "-rebirth"
 	mqttURI := testenv.Get(t, testenv.MQTT)
@@ -401,15 +402,12 @@ func TestSparkplugBRebirth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := edge.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: "spBv1.0/" + group + "/NCMD/+", QoS: 1}}}); err != nil {
+	if _, err := edge.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: c.topic("NCMD", "+"), QoS: 1}}}); err != nil {
 		t.Fatal(err)
 	}
 
-	cfg := mqttConfig(mqttURI, "spBv1.0/"+group+"/#", names.Kafka,
-		"mqtt.qos", "1",
+	c.connect(
 		"value.converter", jsonConverter, "value.converter.schemas.enable", "true",
-		"transforms", "spb",
-		"transforms.spb.type", sparkplugTransform,
 		"transforms.spb.rebirth.enabled", "true",
 		"transforms.spb.rebirth.mqtt.server.uri", mqttURI,
 		"transforms.spb.rebirth.mqtt.client.id", rebirthID,
@@ -417,21 +415,7 @@ func TestSparkplugBRebirth(t *testing.T) {
 		"errors.deadletterqueue.topic.name", dlq,
 		"errors.deadletterqueue.topic.replication.factor", "1",
 	)
-	clientID := names.Conn + "-0"
-	createConnector(t, base, names.Conn, cfg)
-	t.Cleanup(func() { deleteMQTTConnector(t, base, names.Conn, clientID) })
-	waitTasksRunning(ctx, t, base, names.Conn, 1)
 
-	u := func(v uint64) *uint64 { return &v }
-	const spbInt64 = 4
-	node := "spBv1.0/" + group + "/%s/Edge1"
-	pub := mqttPublisher(ctx, t)
-	publish := func(topic string, payload []byte) {
-		t.Helper()
-		if _, err := pub.Publish(ctx, &paho.Publish{Topic: topic, QoS: 1, Payload: payload}); err != nil {
-			t.Fatalf("publish %s: %v", topic, err)
-		}
-	}
 	awaitRebirth := func(topic string) {
 		t.Helper()
 		select {
@@ -445,14 +429,15 @@ func TestSparkplugBRebirth(t *testing.T) {
 		}
 	}
 
-	publish(strings.Replace(node, "%s", "NBIRTH", 1), spbPayload(0,
-		spbMetric{name: "bdSeq", alias: 0, datatype: spbInt64, long: u(0)},
-		spbMetric{name: "Count", alias: 1, datatype: spbInt64, long: u(1)}))
-	publish(strings.Replace(node, "%s", "NDATA", 1), spbPayload(1, spbMetric{alias: 1, long: u(2)}))
-	publish(strings.Replace(node, "%s", "NDATA", 1), spbPayload(7, spbMetric{alias: 1, long: u(3)})) // seq 2..6 lost
-	awaitRebirth("spBv1.0/" + group + "/NCMD/Edge1")
-	publish("spBv1.0/"+group+"/NDATA/Ghost", spbPayload(3, spbMetric{alias: 1, long: u(4)}))
-	awaitRebirth("spBv1.0/" + group + "/NCMD/Ghost")
+	c.publish(
+		spbMsg{c.topic("NBIRTH", "Edge1"), spbPayload(0,
+			spbMetric{name: "bdSeq", alias: 0, datatype: spbInt64, value: uint64(0)},
+			spbMetric{name: "Count", alias: 1, datatype: spbInt64, value: uint64(1)})},
+		spbMsg{c.topic("NDATA", "Edge1"), spbPayload(1, spbMetric{alias: 1, value: uint64(2)})},
+		spbMsg{c.topic("NDATA", "Edge1"), spbPayload(7, spbMetric{alias: 1, value: uint64(3)})}) // seq 2..6 lost
+	awaitRebirth(c.topic("NCMD", "Edge1"))
+	c.publish(spbMsg{c.topic("NDATA", "Ghost"), spbPayload(3, spbMetric{alias: 1, value: uint64(4)})})
+	awaitRebirth(c.topic("NCMD", "Ghost"))
 
 	// The connector subscribes to spBv1.0/<group>/#, so it also reads the two NCMDs, which the
 	// transform decodes like any Sparkplug message.
@@ -502,7 +487,7 @@ func TestSparkplugBRebirth(t *testing.T) {
 	if gaps != 1 || ncmdRecords != 2 {
 		t.Errorf("%d gap records (want 1), %d NCMD records (want 2)", gaps, ncmdRecords)
 	}
-	if string(dead[0].Key) != "spBv1.0/"+group+"/NDATA/Ghost" {
+	if string(dead[0].Key) != c.topic("NDATA", "Ghost") {
 		t.Errorf("DLQ record key %q", dead[0].Key)
 	}
 	select {
@@ -528,63 +513,63 @@ func checkRebirthCommand(t *testing.T, b []byte) {
 	t.Helper()
 	var ts uint64
 	var metrics [][]byte
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			t.Fatalf("payload: %v", protowire.ParseError(n))
-		}
-		b = b[n:]
+	pbFields(t, "payload", b, func(num protowire.Number, typ protowire.Type, v uint64, raw []byte) {
 		switch {
 		case num == 1 && typ == protowire.VarintType:
-			ts, n = protowire.ConsumeVarint(b)
+			ts = v
 		case num == 2 && typ == protowire.BytesType:
-			var m []byte
-			m, n = protowire.ConsumeBytes(b)
-			metrics = append(metrics, m)
+			metrics = append(metrics, raw)
 		case num == 3:
 			t.Errorf("the rebirth command has a seq")
-			n = protowire.ConsumeFieldValue(num, typ, b)
-		default:
-			n = protowire.ConsumeFieldValue(num, typ, b)
 		}
-		if n < 0 {
-			t.Fatalf("payload: %v", protowire.ParseError(n))
-		}
-		b = b[n:]
-	}
+	})
 	if d := time.Since(time.UnixMilli(int64(ts))); d < -time.Minute || d > time.Minute || len(metrics) != 1 {
 		t.Fatalf("rebirth payload: timestamp %d, %d metrics", ts, len(metrics))
 	}
 	var name string
 	var datatype, value uint64
 	hasValue := false
-	m := metrics[0]
-	for len(m) > 0 {
-		num, typ, n := protowire.ConsumeTag(m)
-		if n < 0 {
-			t.Fatalf("metric: %v", protowire.ParseError(n))
-		}
-		m = m[n:]
+	pbFields(t, "metric", metrics[0], func(num protowire.Number, typ protowire.Type, v uint64, raw []byte) {
 		switch {
 		case num == 1 && typ == protowire.BytesType:
-			var v []byte
-			v, n = protowire.ConsumeBytes(m)
-			name = string(v)
+			name = string(raw)
 		case num == 4 && typ == protowire.VarintType:
-			datatype, n = protowire.ConsumeVarint(m)
+			datatype = v
 		case num == 14 && typ == protowire.VarintType:
-			value, n = protowire.ConsumeVarint(m)
-			hasValue = true
-		default:
-			n = protowire.ConsumeFieldValue(num, typ, m)
+			value, hasValue = v, true
 		}
-		if n < 0 {
-			t.Fatalf("metric: %v", protowire.ParseError(n))
-		}
-		m = m[n:]
-	}
+	})
 	if name != "Node Control/Rebirth" || datatype != 11 || !hasValue || value != 1 {
 		t.Fatalf("rebirth metric: name %q datatype %d boolean_value %v %d", name, datatype, hasValue, value)
+	}
+}
+
+// pbFields calls fn with each field of the protobuf message b (what names it in failures):
+// its number, wire type and value (v of a varint, raw of bytes; the other wire types are
+// skipped with neither); malformed input fails the test.
+func pbFields(t *testing.T, what string, b []byte, fn func(num protowire.Number, typ protowire.Type, v uint64, raw []byte)) {
+	t.Helper()
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			t.Fatalf("%s: %v", what, protowire.ParseError(n))
+		}
+		b = b[n:]
+		var v uint64
+		var raw []byte
+		switch typ {
+		case protowire.VarintType:
+			v, n = protowire.ConsumeVarint(b)
+		case protowire.BytesType:
+			raw, n = protowire.ConsumeBytes(b)
+		default:
+			n = protowire.ConsumeFieldValue(num, typ, b)
+		}
+		if n < 0 {
+			t.Fatalf("%s: %v", what, protowire.ParseError(n))
+		}
+		b = b[n:]
+		fn(num, typ, v, raw)
 	}
 }
 
@@ -594,44 +579,23 @@ func checkRebirthCommand(t *testing.T, b []byte) {
 // registers its own subject io.tributary.sparkplug.metric.<DataType>, whose value field is
 // that type's Avro type, and an independent reader (Python fastavro) decodes the values.
 func TestSparkplugBExplodeAvro(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	t.Cleanup(cancel)
 	sr := strings.TrimRight(testenv.Get(t, testenv.SchemaRegistry), "/")
-	w := startWorker(t, ctx, nil)
-	base := w.URL
-	requireAvroConverter(t, base)
-
-	names := newMQTTNames("spba")
-	group := names.MQTT
-	cfg := mqttConfig(testenv.Get(t, testenv.MQTT), "spBv1.0/"+group+"/#", names.Kafka,
-		"mqtt.qos", "1",
+	c := newSpbCase(t, "spba")
+	requireAvroConverter(t, c.base)
+	c.connect(
 		"value.converter", avroConverter,
 		"value.converter.schema.registry.url", sr,
 		"value.converter.value.subject.name.strategy", "io.confluent.kafka.serializers.subject.RecordNameStrategy",
-		"transforms", "spb",
-		"transforms.spb.type", sparkplugTransform,
 		"transforms.spb.explode", "true",
 	)
-	clientID := names.Conn + "-0"
-	createConnector(t, base, names.Conn, cfg)
-	t.Cleanup(func() { deleteMQTTConnector(t, base, names.Conn, clientID) })
-	waitTasksRunning(ctx, t, base, names.Conn, 1)
 
-	u := func(v uint64) *uint64 { return &v }
-	f := func(v float64) *float64 { return &v }
-	i32 := func(v uint32) *uint32 { return &v }
-	b := func(v bool) *bool { return &v }
-	s := func(v string) *string { return &v }
-	pub := mqttPublisher(ctx, t)
-	if _, err := pub.Publish(ctx, &paho.Publish{Topic: "spBv1.0/" + group + "/NBIRTH/Edge1", QoS: 1, Payload: spbPayload(0,
-		spbMetric{name: "Temperature", alias: 1, datatype: 10, double: f(20.5)},
-		spbMetric{name: "Count", alias: 2, datatype: 4, long: u(7)},
-		spbMetric{name: "Level", alias: 3, datatype: 2, int: i32(0xFFFFFFFD)},
-		spbMetric{name: "Running", alias: 4, datatype: 11, boolean: b(true)},
-		spbMetric{name: "Mode", alias: 5, datatype: 12, str: s("auto")})}); err != nil {
-		t.Fatal(err)
-	}
-	recs := consumeAll(ctx, t, names.Kafka, 5)
+	c.publish(spbMsg{c.topic("NBIRTH", "Edge1"), spbPayload(0,
+		spbMetric{name: "Temperature", alias: 1, datatype: spbDouble, value: 20.5},
+		spbMetric{name: "Count", alias: 2, datatype: spbInt64, value: uint64(7)},
+		spbMetric{name: "Level", alias: 3, datatype: spbInt16, value: uint32(0xFFFFFFFD)},
+		spbMetric{name: "Running", alias: 4, datatype: spbBoolean, value: true},
+		spbMetric{name: "Mode", alias: 5, datatype: spbString, value: "auto"})})
+	recs := consumeAll(c.ctx, t, c.names.Kafka, 5)
 	if len(recs) != 5 {
 		t.Fatalf("%d records, want 5", len(recs))
 	}

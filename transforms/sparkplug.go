@@ -355,17 +355,39 @@ var (
 				Field("bytes_value", connector.OptionalBytesSchema).
 				Field("dataset_value", spbDataSetSchema).
 				Field("template_value", spbTemplateSchema).MustBuild()
-	spbMessageSchema = connector.StructBuilder().SetName("io.tributary.sparkplug.Message").
-				Field("group", connector.StringSchema).
-				Field("edge_node", connector.StringSchema).
-				Field("device", connector.OptionalStringSchema).
-				Field("message_type", connector.StringSchema).
-				Field("timestamp", spbTimestampSchema).
-				Field("seq", connector.OptionalInt64Schema).
+	spbMessageSchema = spbEnvelope(connector.StructBuilder().SetName("io.tributary.sparkplug.Message")).
 				Field("uuid", connector.OptionalStringSchema).
 				Field("body", connector.OptionalBytesSchema).
 				Field("metrics", connector.ArrayBuilder(spbMetricSchema).MustBuild()).MustBuild()
 )
+
+// spbEnvelope adds the fields every record of the transform begins with, which say where
+// and when its message comes from: group, edge_node, device, message_type, timestamp, seq.
+func spbEnvelope(b *connector.SchemaBuilder) *connector.SchemaBuilder {
+	return b.Field("group", connector.StringSchema).
+		Field("edge_node", connector.StringSchema).
+		Field("device", connector.OptionalStringSchema).
+		Field("message_type", connector.StringSchema).
+		Field("timestamp", spbTimestampSchema).
+		Field("seq", connector.OptionalInt64Schema)
+}
+
+// putEnvelope puts the spbEnvelope fields of a message on this topic with timestamp ts and
+// sequence number seq (each nil when absent).
+func (tp spbTopic) putEnvelope(put func(k string, x any), ts, seq *uint64) {
+	put("group", tp.group)
+	put("edge_node", tp.edge)
+	if tp.device != "" {
+		put("device", tp.device)
+	}
+	put("message_type", tp.msgType)
+	if ts != nil {
+		put("timestamp", time.UnixMilli(int64(*ts)).UTC())
+	}
+	if seq != nil {
+		put("seq", int64(*seq))
+	}
+}
 
 // spbTopic is a parsed Sparkplug topic.
 type spbTopic struct {
@@ -491,18 +513,7 @@ func (t *sparkplugB) messageRecord(r *connector.Record, m *spbMessage) (*connect
 			err = v.Put(k, x)
 		}
 	}
-	put("group", tp.group)
-	put("edge_node", tp.edge)
-	if tp.device != "" {
-		put("device", tp.device)
-	}
-	put("message_type", tp.msgType)
-	if p.timestamp != nil {
-		put("timestamp", time.UnixMilli(int64(*p.timestamp)).UTC())
-	}
-	if p.seq != nil {
-		put("seq", int64(*p.seq))
-	}
+	tp.putEnvelope(put, p.timestamp, p.seq)
 	if p.uuid != nil {
 		put("uuid", *p.uuid)
 	}
@@ -543,20 +554,11 @@ func (t *sparkplugB) metricRecords(r *connector.Record, m *spbMessage) ([]*conne
 				err = st.Put(k, x)
 			}
 		}
-		put("group", tp.group)
-		put("edge_node", tp.edge)
-		if tp.device != "" {
-			put("device", tp.device)
+		ts := mt.timestamp // the metric's own, else the message's
+		if ts == nil {
+			ts = p.timestamp
 		}
-		put("message_type", tp.msgType)
-		if mt.timestamp != nil {
-			put("timestamp", time.UnixMilli(int64(*mt.timestamp)).UTC())
-		} else if p.timestamp != nil {
-			put("timestamp", time.UnixMilli(int64(*p.timestamp)).UTC())
-		}
-		if p.seq != nil {
-			put("seq", int64(*p.seq))
-		}
+		tp.putEnvelope(put, ts, p.seq)
 		if mt.name != nil {
 			put("name", *mt.name)
 		}
@@ -792,144 +794,141 @@ func (m *spbMetric) uintValue() (uint64, bool) {
 	return 0, false
 }
 
-// decodeSpbPayload decodes a Payload; an empty payload is an empty Payload.
-func decodeSpbPayload(b []byte) (*spbPayload, error) {
-	p := &spbPayload{}
+// spbField is one field of a protobuf message as spbFields reads it: its number, wire type
+// and value (u for varint, fixed32 and fixed64; b, aliasing the input, for bytes).
+type spbField struct {
+	num protowire.Number
+	typ protowire.Type
+	u   uint64
+	b   []byte
+}
+
+// spbWire lists, by field number, the wire types a message's decoded fields may have (a bit
+// per protowire.Type: spbV, spbF32, spbF64, spbB); a field it does not list is skipped.
+type spbWire []uint8
+
+const (
+	spbV   = 1 << protowire.VarintType
+	spbF32 = 1 << protowire.Fixed32Type
+	spbF64 = 1 << protowire.Fixed64Type
+	spbB   = 1 << protowire.BytesType
+)
+
+// spbFields walks the fields of the message b, calling fn with each field that wire lists
+// and skipping the others (unknown fields, extensions, groups). A listed field of another
+// wire type is an error (before its value is read); malformed input is a protowire.ParseError.
+func spbFields(b []byte, wire spbWire, fn func(f spbField) error) error {
 	for len(b) > 0 {
 		num, typ, n := protowire.ConsumeTag(b)
 		if n < 0 {
-			return nil, protowire.ParseError(n)
+			return protowire.ParseError(n)
 		}
 		b = b[n:]
-		switch {
-		case num == 1 && typ == protowire.VarintType:
-			v, n := protowire.ConsumeVarint(b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			p.timestamp, b = &v, b[n:]
-		case num == 2 && typ == protowire.BytesType:
-			v, n := protowire.ConsumeBytes(b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			m, err := decodeSpbMetric(v)
-			if err != nil {
-				return nil, fmt.Errorf("metric %d: %w", len(p.metrics), err)
-			}
-			p.metrics, b = append(p.metrics, m), b[n:]
-		case num == 3 && typ == protowire.VarintType:
-			v, n := protowire.ConsumeVarint(b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			p.seq, b = &v, b[n:]
-		case num == 4 && typ == protowire.BytesType:
-			v, n := protowire.ConsumeBytes(b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			s := string(v)
-			p.uuid, b = &s, b[n:]
-		case num == 5 && typ == protowire.BytesType:
-			v, n := protowire.ConsumeBytes(b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			p.body, b = v, b[n:]
-		case num >= 1 && num <= 5:
-			return nil, fmt.Errorf("field %d has wire type %d", num, typ)
-		default: // extensions (6 to max) and unknown fields
-			n := protowire.ConsumeFieldValue(num, typ, b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
+		if int(num) >= len(wire) || wire[num] == 0 {
+			if n = protowire.ConsumeFieldValue(num, typ, b); n < 0 {
+				return protowire.ParseError(n)
 			}
 			b = b[n:]
+			continue
 		}
+		if wire[num]&(1<<typ) == 0 {
+			return fmt.Errorf("field %d has wire type %d", num, typ)
+		}
+		f := spbField{num: num, typ: typ}
+		switch typ {
+		case protowire.VarintType:
+			f.u, n = protowire.ConsumeVarint(b)
+		case protowire.Fixed32Type:
+			var x uint32
+			x, n = protowire.ConsumeFixed32(b)
+			f.u = uint64(x)
+		case protowire.Fixed64Type:
+			f.u, n = protowire.ConsumeFixed64(b)
+		default:
+			f.b, n = protowire.ConsumeBytes(b)
+		}
+		if n < 0 {
+			return protowire.ParseError(n)
+		}
+		b = b[n:]
+		if err := fn(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// The fields decoded of Payload and Metric (see the doc comment of sparkplugB).
+var (
+	spbPayloadWire = spbWire{1: spbV, 2: spbB, 3: spbV, 4: spbB, 5: spbB}
+	spbMetricWire  = spbWire{1: spbB, 2: spbV, 3: spbV, 4: spbV, 5: spbV, 6: spbV, 7: spbV, 8: spbB, 9: spbB,
+		10: spbV, 11: spbV, 12: spbF32, 13: spbF64, 14: spbV, 15: spbB, 16: spbB, 17: spbB, 18: spbB, 19: spbB}
+)
+
+// decodeSpbPayload decodes a Payload; an empty payload is an empty Payload.
+func decodeSpbPayload(b []byte) (*spbPayload, error) {
+	p := &spbPayload{}
+	err := spbFields(b, spbPayloadWire, func(f spbField) error {
+		switch f.num {
+		case 1:
+			p.timestamp = &f.u
+		case 2:
+			m, err := decodeSpbMetric(f.b)
+			if err != nil {
+				return fmt.Errorf("metric %d: %w", len(p.metrics), err)
+			}
+			p.metrics = append(p.metrics, m)
+		case 3:
+			p.seq = &f.u
+		case 4:
+			s := string(f.b)
+			p.uuid = &s
+		case 5:
+			p.body = f.b
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return p, nil
 }
 
 func decodeSpbMetric(b []byte) (spbMetric, error) {
 	var m spbMetric
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return m, protowire.ParseError(n)
-		}
-		b = b[n:]
-		var want protowire.Type
-		switch num {
-		case 1, 8, 9, 15, 16, 17, 18, 19:
-			want = protowire.BytesType
-		case 12:
-			want = protowire.Fixed32Type
-		case 13:
-			want = protowire.Fixed64Type
-		case 2, 3, 4, 5, 6, 7, 10, 11, 14:
-			want = protowire.VarintType
-		default:
-			n := protowire.ConsumeFieldValue(num, typ, b)
-			if n < 0 {
-				return m, protowire.ParseError(n)
-			}
-			b = b[n:]
-			continue
-		}
-		if typ != want {
-			return m, fmt.Errorf("field %d has wire type %d", num, typ)
-		}
-		var (
-			v   uint64
-			raw []byte
-		)
-		switch want {
-		case protowire.VarintType:
-			v, n = protowire.ConsumeVarint(b)
-		case protowire.Fixed32Type:
-			var f uint32
-			f, n = protowire.ConsumeFixed32(b)
-			v = uint64(f)
-		case protowire.Fixed64Type:
-			v, n = protowire.ConsumeFixed64(b)
-		default:
-			raw, n = protowire.ConsumeBytes(b)
-		}
-		if n < 0 {
-			return m, protowire.ParseError(n)
-		}
-		b = b[n:]
-		switch num {
+	err := spbFields(b, spbMetricWire, func(f spbField) error {
+		switch f.num {
 		case 1:
-			s := string(raw)
+			s := string(f.b)
 			m.name = &s
 		case 2:
-			m.alias = &v
+			m.alias = &f.u
 		case 3:
-			m.timestamp = &v
+			m.timestamp = &f.u
 		case 4:
-			d := uint32(v)
+			d := uint32(f.u)
 			m.datatype = &d
 		case 5:
-			m.historical = v != 0
+			m.historical = f.u != 0
 		case 6:
-			m.transient = v != 0
+			m.transient = f.u != 0
 		case 7:
-			m.isNull = v != 0
+			m.isNull = f.u != 0
 		case 8, 9: // metadata, properties: not decoded
 		default: // the value oneof: the last one set wins
-			m.valueField, m.varint, m.fixed, m.bytes = num, 0, 0, nil
-			switch want {
+			m.valueField, m.varint, m.fixed, m.bytes = f.num, 0, 0, nil
+			switch f.typ {
 			case protowire.VarintType:
-				m.varint = v
+				m.varint = f.u
 			case protowire.BytesType:
-				m.bytes = raw
+				m.bytes = f.b
 			default:
-				m.fixed = v
+				m.fixed = f.u
 			}
 		}
-	}
-	return m, nil
+		return nil
+	})
+	return m, err
 }
 
 // spbMetricStruct builds the Metric struct, taking the value by the metric's datatype.

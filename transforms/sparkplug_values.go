@@ -69,49 +69,14 @@ const (
 	spbKExtension // an extension value: not decoded
 )
 
-// consumeSpbScalar reads a value of kind k at b; wire type mismatches are errors.
-func consumeSpbScalar(k spbKind, num protowire.Number, typ protowire.Type, b []byte) (spbScalar, int, error) {
-	var want protowire.Type
-	switch k {
-	case spbKInt, spbKLong, spbKBool:
-		want = protowire.VarintType
-	case spbKFloat:
-		want = protowire.Fixed32Type
-	case spbKDouble:
-		want = protowire.Fixed64Type
-	default:
-		want = protowire.BytesType
-	}
-	if typ != want {
-		return spbScalar{}, 0, fmt.Errorf("field %d has wire type %d", num, typ)
-	}
-	s := spbScalar{kind: k}
-	var n int
-	switch want {
-	case protowire.VarintType:
-		s.u, n = protowire.ConsumeVarint(b)
-	case protowire.Fixed32Type:
-		var f uint32
-		f, n = protowire.ConsumeFixed32(b)
-		s.u = uint64(f)
-	case protowire.Fixed64Type:
-		s.u, n = protowire.ConsumeFixed64(b)
-	default:
-		s.b, n = protowire.ConsumeBytes(b)
-	}
-	if n < 0 {
-		return spbScalar{}, 0, protowire.ParseError(n)
-	}
-	return s, n, nil
-}
+// spbScalarKinds are the alternatives of the value oneof in DataSetValue (fields 1 to 7) and
+// Template.Parameter (fields 3 to 9), in field order (their wire types: spbDataSetValueWire,
+// spbParamWire).
+var spbScalarKinds = [...]spbKind{spbKInt, spbKLong, spbKFloat, spbKDouble, spbKBool, spbKString, spbKExtension}
 
-// skipSpbField skips a field that is not decoded.
-func skipSpbField(num protowire.Number, typ protowire.Type, b []byte) (int, error) {
-	n := protowire.ConsumeFieldValue(num, typ, b)
-	if n < 0 {
-		return 0, protowire.ParseError(n)
-	}
-	return n, nil
+// spbScalarOf is the value of a field of the value oneof whose first field is first.
+func spbScalarOf(f spbField, first protowire.Number) spbScalar {
+	return spbScalar{kind: spbScalarKinds[f.num-first], u: f.u, b: f.b}
 }
 
 // spbJSON is the value as JSON-ready Go value, read by the data type (dt) when it says how,
@@ -200,116 +165,58 @@ type spbDS struct {
 	rows       [][]spbScalar
 }
 
+var (
+	spbDataSetWire      = spbWire{1: spbV, 2: spbB, 3: spbV | spbB, 4: spbB}
+	spbRowWire          = spbWire{1: spbB}
+	spbDataSetValueWire = spbWire{1: spbV, 2: spbV, 3: spbF32, 4: spbF64, 5: spbV, 6: spbB, 7: spbB}
+)
+
 func decodeSpbDataSet(b []byte) (*spbDS, error) {
 	d := &spbDS{}
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return nil, protowire.ParseError(n)
-		}
-		b = b[n:]
+	err := spbFields(b, spbDataSetWire, func(f spbField) error {
 		switch {
-		case num == 1 && typ == protowire.VarintType:
-			v, n := protowire.ConsumeVarint(b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			d.numColumns, b = &v, b[n:]
-		case num == 2 && typ == protowire.BytesType:
-			v, n := protowire.ConsumeBytes(b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			d.columns, b = append(d.columns, string(v)), b[n:]
-		case num == 3 && typ == protowire.VarintType:
-			v, n := protowire.ConsumeVarint(b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			d.types, b = append(d.types, uint32(v)), b[n:]
-		case num == 3 && typ == protowire.BytesType: // packed
-			v, n := protowire.ConsumeBytes(b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			b = b[n:]
-			for len(v) > 0 {
-				x, m := protowire.ConsumeVarint(v)
-				if m < 0 {
-					return nil, protowire.ParseError(m)
+		case f.num == 1:
+			d.numColumns = &f.u
+		case f.num == 2:
+			d.columns = append(d.columns, string(f.b))
+		case f.num == 3 && f.typ == protowire.VarintType:
+			d.types = append(d.types, uint32(f.u))
+		case f.num == 3: // packed
+			for v := f.b; len(v) > 0; {
+				x, n := protowire.ConsumeVarint(v)
+				if n < 0 {
+					return protowire.ParseError(n)
 				}
-				d.types, v = append(d.types, uint32(x)), v[m:]
+				d.types, v = append(d.types, uint32(x)), v[n:]
 			}
-		case num == 4 && typ == protowire.BytesType:
-			v, n := protowire.ConsumeBytes(b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			row, err := decodeSpbRow(v)
+		case f.num == 4:
+			row, err := decodeSpbRow(f.b)
 			if err != nil {
-				return nil, fmt.Errorf("row %d: %w", len(d.rows), err)
+				return fmt.Errorf("row %d: %w", len(d.rows), err)
 			}
-			d.rows, b = append(d.rows, row), b[n:]
-		case num >= 1 && num <= 4:
-			return nil, fmt.Errorf("field %d has wire type %d", num, typ)
-		default:
-			n, err := skipSpbField(num, typ, b)
-			if err != nil {
-				return nil, err
-			}
-			b = b[n:]
+			d.rows = append(d.rows, row)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return d, nil
 }
 
 func decodeSpbRow(b []byte) ([]spbScalar, error) {
 	row := []spbScalar{}
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return nil, protowire.ParseError(n)
-		}
-		b = b[n:]
-		if num != 1 {
-			n, err := skipSpbField(num, typ, b)
-			if err != nil {
-				return nil, err
-			}
-			b = b[n:]
-			continue
-		}
-		if typ != protowire.BytesType {
-			return nil, fmt.Errorf("field %d has wire type %d", num, typ)
-		}
-		v, n := protowire.ConsumeBytes(b)
-		if n < 0 {
-			return nil, protowire.ParseError(n)
-		}
-		b = b[n:]
+	err := spbFields(b, spbRowWire, func(f spbField) error {
 		var el spbScalar
-		for len(v) > 0 {
-			num, typ, n := protowire.ConsumeTag(v)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			v = v[n:]
-			kinds := [...]spbKind{1: spbKInt, 2: spbKLong, 3: spbKFloat, 4: spbKDouble, 5: spbKBool, 6: spbKString, 7: spbKExtension}
-			if num < 1 || num > 7 {
-				n, err := skipSpbField(num, typ, v)
-				if err != nil {
-					return nil, err
-				}
-				v = v[n:]
-				continue
-			}
-			s, n, err := consumeSpbScalar(kinds[num], num, typ, v)
-			if err != nil {
-				return nil, err
-			}
-			el, v = s, v[n:]
-		}
+		err := spbFields(f.b, spbDataSetValueWire, func(v spbField) error {
+			el = spbScalarOf(v, 1)
+			return nil
+		})
 		row = append(row, el)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return row, nil
 }
@@ -398,108 +305,61 @@ type spbParam struct {
 	value spbScalar
 }
 
+var (
+	spbTemplateWire = spbWire{1: spbB, 2: spbB, 3: spbB, 4: spbB, 5: spbV}
+	spbParamWire    = spbWire{1: spbB, 2: spbV, 3: spbV, 4: spbV, 5: spbF32, 6: spbF64, 7: spbV, 8: spbB, 9: spbB}
+)
+
 func decodeSpbTemplate(b []byte) (*spbTmpl, error) {
 	t := &spbTmpl{}
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return nil, protowire.ParseError(n)
+	err := spbFields(b, spbTemplateWire, func(f spbField) error {
+		switch f.num {
+		case 1:
+			s := string(f.b)
+			t.version = &s
+		case 2:
+			m, err := decodeSpbMetric(f.b)
+			if err != nil {
+				return fmt.Errorf("template metric %d: %w", len(t.metrics), err)
+			}
+			t.metrics = append(t.metrics, m)
+		case 3:
+			p, err := decodeSpbParam(f.b)
+			if err != nil {
+				return fmt.Errorf("template parameter %d: %w", len(t.params), err)
+			}
+			t.params = append(t.params, p)
+		case 4:
+			s := string(f.b)
+			t.templateRef = &s
+		case 5:
+			d := f.u != 0
+			t.isDefinition = &d
 		}
-		b = b[n:]
-		switch {
-		case (num == 1 || num == 4) && typ == protowire.BytesType:
-			v, n := protowire.ConsumeBytes(b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			s := string(v)
-			if num == 1 {
-				t.version = &s
-			} else {
-				t.templateRef = &s
-			}
-			b = b[n:]
-		case num == 2 && typ == protowire.BytesType:
-			v, n := protowire.ConsumeBytes(b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			m, err := decodeSpbMetric(v)
-			if err != nil {
-				return nil, fmt.Errorf("template metric %d: %w", len(t.metrics), err)
-			}
-			t.metrics, b = append(t.metrics, m), b[n:]
-		case num == 3 && typ == protowire.BytesType:
-			v, n := protowire.ConsumeBytes(b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			p, err := decodeSpbParam(v)
-			if err != nil {
-				return nil, fmt.Errorf("template parameter %d: %w", len(t.params), err)
-			}
-			t.params, b = append(t.params, p), b[n:]
-		case num == 5 && typ == protowire.VarintType:
-			v, n := protowire.ConsumeVarint(b)
-			if n < 0 {
-				return nil, protowire.ParseError(n)
-			}
-			d := v != 0
-			t.isDefinition, b = &d, b[n:]
-		case num >= 1 && num <= 5:
-			return nil, fmt.Errorf("field %d has wire type %d", num, typ)
-		default:
-			n, err := skipSpbField(num, typ, b)
-			if err != nil {
-				return nil, err
-			}
-			b = b[n:]
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return t, nil
 }
 
 func decodeSpbParam(b []byte) (spbParam, error) {
 	var p spbParam
-	kinds := [...]spbKind{3: spbKInt, 4: spbKLong, 5: spbKFloat, 6: spbKDouble, 7: spbKBool, 8: spbKString, 9: spbKExtension}
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return p, protowire.ParseError(n)
-		}
-		b = b[n:]
-		switch {
-		case num == 1 && typ == protowire.BytesType:
-			v, n := protowire.ConsumeBytes(b)
-			if n < 0 {
-				return p, protowire.ParseError(n)
-			}
-			s := string(v)
-			p.name, b = &s, b[n:]
-		case num == 2 && typ == protowire.VarintType:
-			v, n := protowire.ConsumeVarint(b)
-			if n < 0 {
-				return p, protowire.ParseError(n)
-			}
-			d := uint32(v)
-			p.typ, b = &d, b[n:]
-		case num == 1 || num == 2:
-			return p, fmt.Errorf("field %d has wire type %d", num, typ)
-		case num >= 3 && num <= 9:
-			s, n, err := consumeSpbScalar(kinds[num], num, typ, b)
-			if err != nil {
-				return p, err
-			}
-			p.value, b = s, b[n:]
+	err := spbFields(b, spbParamWire, func(f spbField) error {
+		switch f.num {
+		case 1:
+			s := string(f.b)
+			p.name = &s
+		case 2:
+			d := uint32(f.u)
+			p.typ = &d
 		default:
-			n, err := skipSpbField(num, typ, b)
-			if err != nil {
-				return p, err
-			}
-			b = b[n:]
+			p.value = spbScalarOf(f, 3)
 		}
-	}
-	return p, nil
+		return nil
+	})
+	return p, err
 }
 
 // structOf builds the io.tributary.sparkplug.Template Struct; the values of its parameters
@@ -626,27 +486,23 @@ func (t *spbTmpl) jsonOf(depth int) (map[string]any, error) {
 	return out, nil
 }
 
+// spbMetricKinds are the kinds of Metric's scalar value fields, by field number (17 and 18,
+// DataSet and Template, are not scalars).
+var spbMetricKinds = map[protowire.Number]spbKind{10: spbKInt, 11: spbKLong, 12: spbKFloat, 13: spbKDouble,
+	14: spbKBool, 15: spbKString, 16: spbKBytes, 19: spbKExtension}
+
 // scalar is the metric's value as an spbScalar (its DataSet and Template are not scalars).
 func (m *spbMetric) scalar() spbScalar {
-	switch m.valueField {
-	case 10:
-		return spbScalar{kind: spbKInt, u: m.varint}
-	case 11:
-		return spbScalar{kind: spbKLong, u: m.varint}
-	case 12:
-		return spbScalar{kind: spbKFloat, u: m.fixed}
-	case 13:
-		return spbScalar{kind: spbKDouble, u: m.fixed}
-	case 14:
-		return spbScalar{kind: spbKBool, u: m.varint}
-	case 15:
-		return spbScalar{kind: spbKString, b: m.bytes}
-	case 16:
-		return spbScalar{kind: spbKBytes, b: m.bytes}
-	case 19:
-		return spbScalar{kind: spbKExtension}
+	switch k := spbMetricKinds[m.valueField]; k {
+	case spbNone, spbKExtension:
+		return spbScalar{kind: k}
+	case spbKString, spbKBytes:
+		return spbScalar{kind: k, b: m.bytes}
+	case spbKFloat, spbKDouble:
+		return spbScalar{kind: k, u: m.fixed}
+	default:
+		return spbScalar{kind: k, u: m.varint}
 	}
-	return spbScalar{}
 }
 
 // spbJSON is a (Template member) metric's value as JSON-ready value.
@@ -706,13 +562,7 @@ func spbExplodeSchema(suffix string, value *connector.Schema) *connector.Schema 
 	if s, ok := spbExplodeSchemas.Load(name); ok {
 		return s.(*connector.Schema)
 	}
-	s := connector.StructBuilder().SetName(name).
-		Field("group", connector.StringSchema).
-		Field("edge_node", connector.StringSchema).
-		Field("device", connector.OptionalStringSchema).
-		Field("message_type", connector.StringSchema).
-		Field("timestamp", spbTimestampSchema).
-		Field("seq", connector.OptionalInt64Schema).
+	s := spbEnvelope(connector.StructBuilder().SetName(name)).
 		Field("name", connector.OptionalStringSchema).
 		Field("alias", connector.OptionalInt64Schema).
 		Field("datatype", connector.OptionalStringSchema).
