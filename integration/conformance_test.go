@@ -302,6 +302,16 @@ func rebalanceExpected(status int, body any) bool {
 	return status == http.StatusInternalServerError && m["message"] == "Request cannot be completed because a rebalance is expected"
 }
 
+// staleConfig is Connect's 409 for a request that met the herder while its view of the
+// config topic was behind (DistributedHerder: "typically caused by a concurrent config
+// change"); the request did nothing and is meant to be retried (a clean-clone run saw the
+// Java oracle answer it to the second offsets reset).
+func staleConfig(status int, body any) bool {
+	m, _ := body.(map[string]any)
+	msg, _ := m["message"].(string)
+	return status == http.StatusConflict && strings.HasPrefix(msg, "Cannot complete request momentarily due to stale configuration")
+}
+
 // Step-specific normalisation.
 
 // withoutSMTClassRecommendations drops, from a /validate answer, the recommended values of
@@ -482,7 +492,8 @@ func (r *confRun) run(ctx context.Context, steps []confStep) []confCall {
 					call.Location = r.unfill(hostPortRE.ReplaceAllString(loc, "http://<host>"))
 				}
 			}
-			transient := st.method == http.MethodGet && rebalanceExpected(call.Status, call.Body)
+			transient := st.method == http.MethodGet && rebalanceExpected(call.Status, call.Body) ||
+				staleConfig(call.Status, call.Body)
 			if st.until == nil && !transient {
 				break
 			}
