@@ -91,8 +91,9 @@ type avroOut struct {
 }
 
 type avroIn struct {
-	node   *avroNode
-	schema *connector.Schema
+	node     *avroNode
+	schema   *connector.Schema // nil for anything
+	anything bool              // AvroData.ANYTHING_SCHEMA: schemaless data
 }
 
 // NewAvroConverter returns an unconfigured AvroConverter; Configure must be called.
@@ -129,12 +130,14 @@ func (c *AvroConverter) Configure(cfg connector.Config) error {
 // FromConnect is fromConnectData: the wire bytes, or nil (a tombstone) for a null value
 // with a null or optional schema. As AvroData.fromConnectData (validateSchemaValue), a null
 // value for a required schema fails, default or not: top-level defaults are not applied.
+// Schemaless data (a nil schema) is written as AvroData does, in its Anything record (see
+// avroAnythingSchema).
 func (c *AvroConverter) FromConnect(topic string, _ connector.Headers, s *connector.Schema, v any) ([]byte, error) {
 	if v == nil && (s == nil || s.Optional) {
 		return nil, nil
 	}
 	if s == nil {
-		return nil, dataErr("Failed to serialize Avro data from topic %s: schemaless data (a null Connect schema) is not supported", topic)
+		return c.fromSchemaless(topic, v)
 	}
 	out, err := c.avroSchema(s)
 	if err != nil {
@@ -162,6 +165,27 @@ func (c *AvroConverter) FromConnect(topic string, _ connector.Headers, s *connec
 	if err != nil {
 		return nil, dataErr("Failed to serialize Avro data from topic %s: %v", topic, err)
 	}
+	return buf, nil
+}
+
+// fromSchemaless is fromConnectData for a nil Connect schema: AvroData.fromConnectSchema(null)
+// is ANYTHING_SCHEMA, registered under the subject of its full name for the record
+// strategies, and the value is converted (which may fail) before the registry is asked, as
+// in Java.
+func (c *AvroConverter) fromSchemaless(topic string, v any) ([]byte, error) {
+	buf, err := appendAnything(make([]byte, 5, 64), v)
+	if err != nil {
+		return nil, err
+	}
+	subject, err := c.subject(topic, avroAnythingName)
+	if err != nil {
+		return nil, err
+	}
+	id, err := c.schemaID(subject, avroAnythingSchema)
+	if err != nil {
+		return nil, registryErr(fmt.Sprintf("Failed to serialize Avro data from topic %s", topic), subject, "Avro", err)
+	}
+	binary.BigEndian.PutUint32(buf[1:5], uint32(id))
 	return buf, nil
 }
 
@@ -1309,6 +1333,306 @@ func appendAvro(b []byte, s *connector.Schema, v any) ([]byte, error) {
 	return nil, fmt.Errorf("unsupported Connect type %v", s.Type)
 }
 
+// --- schemaless data: AvroData.ANYTHING_SCHEMA ---
+
+// avroAnythingName is AvroData.AVRO_TYPE_ANYTHING.
+const avroAnythingName = avroNamespace + ".Anything"
+
+// avroAnythingSchema is AvroData.ANYTHING_SCHEMA, the Avro schema of schemaless Connect data,
+// as Schema.toString() (and AvroSchema.canonicalString()) prints it: a record with one
+// optional field per kind of value, exactly one of which is set (none for a null inside a
+// list or map); a map is a list of MapEntry{key, value}, both Anything. Checked against Java
+// by TestAvroSchemalessJavaGolden.
+const avroAnythingSchema = `{"type":"record","name":"Anything","namespace":"io.confluent.connect.avro","fields":[` +
+	`{"name":"boolean","type":["null","boolean"],"default":null},` +
+	`{"name":"bytes","type":["null","bytes"],"default":null},` +
+	`{"name":"double","type":["null","double"],"default":null},` +
+	`{"name":"float","type":["null","float"],"default":null},` +
+	`{"name":"int","type":["null","int"],"default":null},` +
+	`{"name":"long","type":["null","long"],"default":null},` +
+	`{"name":"string","type":["null","string"],"default":null},` +
+	`{"name":"array","type":["null",{"type":"array","items":"Anything"}],"default":null},` +
+	`{"name":"map","type":["null",{"type":"array","items":{"type":"record","name":"MapEntry","fields":[` +
+	`{"name":"key","type":"Anything"},{"name":"value","type":"Anything"}]}}],"default":null}]}`
+
+// The fields of the Anything record, in order.
+const (
+	avroAnyBoolean = iota
+	avroAnyBytes
+	avroAnyDouble
+	avroAnyFloat
+	avroAnyInt
+	avroAnyLong
+	avroAnyString
+	avroAnyArray
+	avroAnyMap
+	avroAnyFields
+)
+
+var anythingFieldNames = [avroAnyFields]string{"boolean", "bytes", "double", "float", "int", "long", "string", "array", "map"}
+
+// appendAnything writes schemaless value v as an Anything record, as AvroData.fromConnectData
+// with a null schema does (schemaTypeForSchemalessJavaType, maybeWrapSchemaless): int8, int16
+// and int32 go to "int". As in Java, byte arrays are refused (the "bytes" field is only
+// read), as are structs, decimals, times and any other type. A nil (inside a list or map)
+// is the record with no field set. Map entries are written in jvalues.MapEntries order.
+func appendAnything(b []byte, v any) ([]byte, error) {
+	field := -1
+	switch v.(type) {
+	case nil:
+	case int8, int16, int32:
+		field = avroAnyInt
+	case int64:
+		field = avroAnyLong
+	case float32:
+		field = avroAnyFloat
+	case float64:
+		field = avroAnyDouble
+	case bool:
+		field = avroAnyBoolean
+	case string:
+		field = avroAnyString
+	case []any:
+		field = avroAnyArray
+	case map[string]any, map[any]any:
+		field = avroAnyMap
+	default:
+		return nil, dataErr("Unknown Java type for schemaless data: %s", jvalues.JavaClass(v))
+	}
+	for range field {
+		b = append(b, 0) // union branch 0: null
+	}
+	if field >= 0 {
+		b = append(b, 2) // union branch 1
+		var err error
+		switch x := v.(type) {
+		case int8:
+			b = appendLong(b, int64(x))
+		case int16:
+			b = appendLong(b, int64(x))
+		case int32:
+			b = appendLong(b, int64(x))
+		case int64:
+			b = appendLong(b, x)
+		case float32:
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+		case float64:
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
+		case bool:
+			if x {
+				b = append(b, 1)
+			} else {
+				b = append(b, 0)
+			}
+		case string:
+			b = appendAvroString(b, x)
+		case []any:
+			if len(x) > 0 {
+				b = appendLong(b, int64(len(x)))
+				for _, e := range x {
+					if b, err = appendAnything(b, e); err != nil {
+						return nil, err
+					}
+				}
+			}
+			b = append(b, 0)
+		default: // a map
+			entries := jvalues.MapEntries(v)
+			if len(entries) > 0 {
+				b = appendLong(b, int64(len(entries)))
+				for _, e := range entries {
+					if b, err = appendAnything(b, e.Key); err != nil {
+						return nil, err
+					}
+					if b, err = appendAnything(b, e.Value); err != nil {
+						return nil, err
+					}
+				}
+			}
+			b = append(b, 0)
+		}
+	}
+	for range avroAnyFields - field - 1 {
+		b = append(b, 0)
+	}
+	return b, nil
+}
+
+// isAvroAnything reports whether n is AvroData.ANYTHING_SCHEMA, which Java's toConnectData
+// tells by Schema.equals (names, fields, their types and defaults, and props; docs and
+// aliases aside): such data reads as schemaless.
+func isAvroAnything(n *avroNode) bool {
+	if n.kind != "record" || n.fullName != avroAnythingName || len(n.fields) != avroAnyFields || !plainAvro(n) {
+		return false
+	}
+	for i, f := range n.fields {
+		u := f.node
+		if f.name != anythingFieldNames[i] || !f.hasDef || f.def != nil || u.kind != "union" || len(u.branches) != 2 ||
+			u.branches[0].kind != "null" || !plainAvro(u.branches[0]) || !plainAvro(u.branches[1]) {
+			return false
+		}
+		t := u.branches[1]
+		switch i {
+		case avroAnyArray:
+			if t.kind != "array" || t.items != n {
+				return false
+			}
+		case avroAnyMap:
+			e := t.items
+			if t.kind != "array" || e.kind != "record" || e.fullName != avroNamespace+"."+avroMapEntryName ||
+				len(e.fields) != 2 || !plainAvro(e) {
+				return false
+			}
+			for j, ef := range e.fields {
+				if ef.name != [2]string{"key", "value"}[j] || ef.hasDef || ef.node != n {
+					return false
+				}
+			}
+		default:
+			if t.kind != anythingFieldNames[i] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainAvro reports whether schema n has no props besides the keys that define it.
+func plainAvro(n *avroNode) bool {
+	for k := range n.props {
+		switch k {
+		case "type", "name", "namespace", "fields", "doc", "aliases", "items":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// anything reads an Anything record as AvroData.toConnectData does for ANYTHING_SCHEMA: the
+// value of the first field set (in field order), nil if none; "int" is an int32, "long" an
+// int64, "array" a []any and "map" a map[string]any when all its keys are strings, else a
+// map[any]any (as jvalues builds maps; keys Go cannot hash, lists, maps and byte arrays,
+// which Java's HashMap takes, fail).
+func (r *avroReader) anything() (any, error) {
+	var out any
+	set := false
+	for i := range avroAnyFields {
+		idx, err := r.long()
+		if err != nil {
+			return nil, err
+		}
+		if idx == 0 {
+			continue
+		}
+		if idx != 1 {
+			return nil, fmt.Errorf("invalid union index %d", idx)
+		}
+		var v any
+		switch i {
+		case avroAnyBoolean:
+			var b []byte
+			if b, err = r.raw(1); err == nil {
+				v = b[0] != 0
+			}
+		case avroAnyBytes:
+			var b []byte
+			if b, err = r.bytesVal(); err == nil {
+				v = append([]byte(nil), b...)
+			}
+		case avroAnyDouble:
+			var b []byte
+			if b, err = r.raw(8); err == nil {
+				v = math.Float64frombits(binary.LittleEndian.Uint64(b))
+			}
+		case avroAnyFloat:
+			var b []byte
+			if b, err = r.raw(4); err == nil {
+				v = math.Float32frombits(binary.LittleEndian.Uint32(b))
+			}
+		case avroAnyInt:
+			var x int64
+			if x, err = r.long(); err == nil {
+				v = int32(x)
+			}
+		case avroAnyLong:
+			v, err = r.long()
+		case avroAnyString:
+			var b []byte
+			if b, err = r.bytesVal(); err == nil {
+				v = string(b)
+			}
+		case avroAnyArray:
+			list := []any{}
+			err = r.blocks(func() error {
+				e, err := r.anything()
+				list = append(list, e)
+				return err
+			})
+			v = list
+		case avroAnyMap:
+			var keys, vals []any
+			allStrings := true
+			err = r.blocks(func() error {
+				k, err := r.anything()
+				if err != nil {
+					return err
+				}
+				if !jvalues.Hashable(k) {
+					return fmt.Errorf("schemaless map keys of type %s are not supported", jvalues.JavaClassName(k))
+				}
+				if _, ok := k.(string); !ok {
+					allStrings = false
+				}
+				e, err := r.anything()
+				keys, vals = append(keys, k), append(vals, e)
+				return err
+			})
+			if allStrings {
+				m := make(map[string]any, len(keys))
+				for j, k := range keys {
+					m[k.(string)] = vals[j]
+				}
+				v = m
+			} else {
+				m := make(map[any]any, len(keys))
+				for j, k := range keys {
+					m[k] = vals[j]
+				}
+				v = m
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !set {
+			out, set = v, true
+		}
+	}
+	return out, nil
+}
+
+// avroRecursive reports whether a named type of n contains itself. toConnectSchema would not
+// end on such a schema; Tributary reads the recursive Anything record only.
+func avroRecursive(n *avroNode, open map[*avroNode]bool) bool {
+	if open[n] {
+		return true
+	}
+	open[n] = true
+	defer delete(open, n)
+	for _, f := range n.fields {
+		if avroRecursive(f.node, open) {
+			return true
+		}
+	}
+	for _, b := range n.branches {
+		if avroRecursive(b, open) {
+			return true
+		}
+	}
+	return n.items != nil && avroRecursive(n.items, open)
+}
+
 func badValue(s *connector.Schema, v any) error {
 	return fmt.Errorf("invalid Java object for schema type %s: %T", s.Type.Upper(), v)
 }
@@ -1735,6 +2059,13 @@ func (c *AvroConverter) ToConnect(topic string, _ connector.Headers, b []byte) (
 		return nil, nil, dataErr("Failed to deserialize data for topic %s to Avro: Error retrieving Avro schema for id %d: %v", topic, id, err)
 	}
 	r := &avroReader{b: b[5:]}
+	if in.anything {
+		v, err := r.anything()
+		if err != nil {
+			return nil, nil, dataErr("Failed to deserialize data for topic %s to Avro: %v", topic, err)
+		}
+		return nil, v, nil
+	}
 	if in.node.kind == "bytes" && in.schema.Name == "" && !in.schema.Optional {
 		return in.schema, append([]byte(nil), b[5:]...), nil
 	}
@@ -1762,11 +2093,18 @@ func (c *AvroConverter) readerFor(id int32) (*avroIn, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := toConnectSchema(n, false, nil, false)
-	if err != nil {
-		return nil, err
+	if isAvroAnything(n) {
+		in = &avroIn{node: n, anything: true}
+	} else {
+		if avroRecursive(n, map[*avroNode]bool{}) {
+			return nil, errors.New("recursive Avro schemas are not supported")
+		}
+		s, err := toConnectSchema(n, false, nil, false)
+		if err != nil {
+			return nil, err
+		}
+		in = &avroIn{node: n, schema: s}
 	}
-	in = &avroIn{node: n, schema: s}
 	c.mu.Lock()
 	if len(c.fromAvro) >= c.cacheMax {
 		clear(c.fromAvro)

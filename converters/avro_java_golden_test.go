@@ -3,17 +3,21 @@ package converters
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tributary-connect/tributary/connector"
+	"github.com/tributary-connect/tributary/internal/jvalues"
 )
 
 // The Avro schema goldens: testdata/java/schema_corpus.json holds Connect schemas (as
@@ -368,4 +372,158 @@ func TestAvroSchemaJavaGolden(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The schemaless golden, testdata/java/avro_schemaless.golden.json (written by
+// SchemaGoldenGen.writeSchemaless): AvroData.ANYTHING_SCHEMA as Java prints it, its full name,
+// and for each value of schemalessValues the Avro binary of AvroData.fromConnectData(null, v)
+// (after the wire header) and what toConnectData reads back (describeSchemaless), or Java's
+// exception.
+const avroSchemalessGoldenPath = "testdata/java/avro_schemaless.golden.json"
+
+// schemalessValues is the twin of SchemaGoldenGen.schemalessValues (maps with more than one
+// entry are sorted there, as Tributary writes them).
+func schemalessValues() map[string]any {
+	st := connector.StructBuilder().Field("a", connector.Int32Schema).MustBuild()
+	sv, _ := connector.NewStruct(st)
+	_ = sv.Put("a", int32(1))
+	return map[string]any{
+		"string":        "h\u00e9llo w\u00f6rld",
+		"empty_string":  "",
+		"int8":          int8(-5),
+		"int16":         int16(300),
+		"int32":         int32(42),
+		"int64":         int64(1234567890123),
+		"float32":       float32(1.5),
+		"float64":       -2.25,
+		"boolean_true":  true,
+		"boolean_false": false,
+		"list":          []any{"a", int32(1), nil, true},
+		"empty_list":    []any{},
+		"empty_map":     map[string]any{},
+		"nested": map[string]any{
+			"a": []any{int64(1), "x", nil, []any{int32(2), int32(3)}},
+			"b": nil,
+			"c": map[string]any{"d": 2.5, "e": []any{}},
+		},
+		"int_key":      map[any]any{int32(7): "seven"},
+		"null_key":     map[any]any{nil: int64(1)},
+		"bytes":        []byte{1, 2, 3},
+		"nested_bytes": []any{"a", []byte{1}},
+		"struct":       sv,
+		"date":         time.UnixMilli(0).UTC(),
+		"decimal":      connector.Decimal{Unscaled: big.NewInt(15), Scale: 1},
+	}
+}
+
+// describeSchemaless is SchemaGoldenGen.describe: a schemaless value with its Java types.
+func describeSchemaless(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(x)
+		return "String(" + strings.TrimSuffix(b.String(), "\n") + ")"
+	case []byte:
+		return "Bytes(" + base64.StdEncoding.EncodeToString(x) + ")"
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = describeSchemaless(e)
+		}
+		return "List[" + strings.Join(parts, ", ") + "]"
+	case map[string]any, map[any]any:
+		var parts []string
+		for _, e := range jvalues.MapEntries(x) {
+			parts = append(parts, describeSchemaless(e.Key)+"="+describeSchemaless(e.Value))
+		}
+		sort.Strings(parts)
+		return "HashMap{" + strings.Join(parts, ", ") + "}"
+	case int8:
+		return fmt.Sprintf("Byte(%d)", x)
+	case int16:
+		return fmt.Sprintf("Short(%d)", x)
+	case int32:
+		return fmt.Sprintf("Integer(%d)", x)
+	case int64:
+		return fmt.Sprintf("Long(%d)", x)
+	case float32:
+		return "Float(" + jvalues.FloatString(x) + ")"
+	case float64:
+		return "Double(" + jvalues.DoubleString(x) + ")"
+	case bool:
+		return fmt.Sprintf("Boolean(%t)", x)
+	}
+	return fmt.Sprintf("%T(%v)", v, v)
+}
+
+func TestAvroSchemalessJavaGolden(t *testing.T) {
+	var golden struct {
+		Schema string `json:"schema"`
+		Name   string `json:"name"`
+		Values []struct {
+			ID    string  `json:"id"`
+			Avro  *string `json:"avro"`
+			Read  *string `json:"read"`
+			Error *string `json:"error"`
+		} `json:"values"`
+	}
+	loadGoldenJSON(t, avroSchemalessGoldenPath, &golden)
+	if avroAnythingSchema != golden.Schema {
+		t.Errorf("Anything schema:\n got %s\nwant %s", avroAnythingSchema, golden.Schema)
+	}
+	if avroAnythingName != golden.Name {
+		t.Errorf("Anything name %s, Java %s", avroAnythingName, golden.Name)
+	}
+	n, err := parseAvroSchema(golden.Schema)
+	if err != nil || !isAvroAnything(n) {
+		t.Errorf("Java's ANYTHING_SCHEMA is not recognised: %v", err)
+	}
+	values := schemalessValues()
+	if len(values) != len(golden.Values) {
+		t.Errorf("%d Go values for %d golden values: keep schemalessValues and SchemaGoldenGen.schemalessValues twins", len(values), len(golden.Values))
+	}
+	f := newFakeRegistry(t)
+	c := newAvro(t, f)
+	for _, g := range golden.Values {
+		t.Run(g.ID, func(t *testing.T) {
+			v, ok := values[g.ID]
+			if !ok {
+				t.Fatalf("no Go twin for golden value %s", g.ID)
+			}
+			b, err := c.FromConnect("t", nil, nil, v)
+			if g.Error != nil {
+				var de *connector.DataError
+				_, msg, _ := strings.Cut(*g.Error, "DataException: ")
+				if err == nil || !errors.As(err, &de) || err.Error() != msg {
+					t.Errorf("got %v (%T), Java %s", err, err, *g.Error)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := base64.StdEncoding.DecodeString(*g.Avro)
+			if len(b) < 5 || !bytes.Equal(b[5:], want) {
+				t.Errorf("bytes\n got % x\nwant % x", b[min(len(b), 5):], want)
+			}
+			id := int32(binary.BigEndian.Uint32(b[1:5]))
+			f.mu.Lock()
+			registered := f.schemas[id]
+			f.mu.Unlock()
+			if registered != golden.Schema {
+				t.Errorf("registered %s", registered)
+			}
+			s, back, err := c.ToConnect("t", nil, b)
+			if err != nil || s != nil {
+				t.Fatalf("ToConnect: %v %v", s, err)
+			}
+			if got := describeSchemaless(back); got != *g.Read {
+				t.Errorf("read back %s, Java %s", got, *g.Read)
+			}
+		})
+	}
 }

@@ -3,7 +3,9 @@ package converters
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
+	"math"
 	"math/big"
 	"reflect"
 	"strings"
@@ -339,9 +341,6 @@ func TestAvroTombstoneAndNulls(t *testing.T) {
 	optDefault := connector.NewSchemaBuilder(connector.TypeInt32).Optional().SetDefault(int32(1)).MustBuild()
 	if b, err := c.FromConnect("t", nil, optDefault, nil); err != nil || b != nil {
 		t.Errorf("null for optional with default: %v %v", b, err)
-	}
-	if _, err := c.FromConnect("t", nil, nil, "x"); err == nil {
-		t.Error("schemaless value accepted")
 	}
 	if _, _, err := c.ToConnect("t", nil, []byte{1, 2}); err == nil || !strings.Contains(err.Error(), "Unknown magic byte") {
 		t.Errorf("bad magic: %v", err)
@@ -751,5 +750,193 @@ func TestAvroRefusesClashingDefinitions(t *testing.T) {
 	same := connector.StructBuilder().SetName("S").Field("a", intMap).Field("b", intMap).MustBuild()
 	if _, err := c.FromConnect("t", nil, same, mustStruct(t, same, "a", map[any]any{int32(1): "x"}, "b", map[any]any{int32(2): "y"})); err != nil {
 		t.Fatalf("equal MapEntry definitions: %v", err)
+	}
+}
+
+func TestAvroSchemalessRoundTrip(t *testing.T) {
+	f := newFakeRegistry(t)
+	c := newAvro(t, f)
+	for _, tc := range []struct{ in, want any }{
+		{"x", "x"},
+		{"", ""},
+		{int8(-128), int32(-128)}, // Java writes Byte and Short as "int", read back as Integer
+		{int16(32767), int32(32767)},
+		{int32(math.MinInt32), int32(math.MinInt32)},
+		{int64(math.MaxInt64), int64(math.MaxInt64)},
+		{float32(-0.5), float32(-0.5)},
+		{math.Inf(1), math.Inf(1)},
+		{true, true},
+		{false, false},
+		{[]any{}, []any{}},
+		{map[string]any{}, map[string]any{}},
+		{map[any]any{}, map[string]any{}},
+		{[]any{nil, nil}, []any{nil, nil}},
+		{
+			map[string]any{"list": []any{int64(1), "two", nil, []any{true}, map[string]any{"k": float32(1)}}, "null": nil, "m": map[any]any{"s": int8(1)}},
+			map[string]any{"list": []any{int64(1), "two", nil, []any{true}, map[string]any{"k": float32(1)}}, "null": nil, "m": map[string]any{"s": int32(1)}},
+		},
+		{map[any]any{int64(1): "a", "b": []any{int16(2)}, nil: nil, false: 0.5}, map[any]any{int64(1): "a", "b": []any{int32(2)}, nil: nil, false: 0.5}},
+	} {
+		b, err := c.FromConnect("t", nil, nil, tc.in)
+		if err != nil {
+			t.Fatalf("%#v: %v", tc.in, err)
+		}
+		s, v, err := c.ToConnect("t", nil, b)
+		if err != nil || s != nil {
+			t.Fatalf("%#v: ToConnect %v %v", tc.in, s, err)
+		}
+		if !reflect.DeepEqual(v, tc.want) {
+			t.Errorf("%#v: read back %#v, want %#v", tc.in, v, tc.want)
+		}
+	}
+	// One registration, of ANYTHING_SCHEMA, under the topic's subject.
+	if n := f.count("POST /subjects/t-value/versions"); n != 1 {
+		t.Errorf("%d registrations (calls %v)", n, f.calls)
+	}
+	if len(f.schemas) != 1 || f.schemas[1] != avroAnythingSchema {
+		t.Errorf("registered %v", f.schemas)
+	}
+	// A string: eight null branches around "string" (union branch 1), as Java writes it.
+	b, err := c.FromConnect("t", nil, nil, "hi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []byte{0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2, 4, 'h', 'i', 0, 0}; !bytes.Equal(b, want) {
+		t.Errorf("got % x want % x", b, want)
+	}
+}
+
+func TestAvroSchemalessTombstoneAndNull(t *testing.T) {
+	f := newFakeRegistry(t)
+	c := newAvro(t, f)
+	if b, err := c.FromConnect("t", nil, nil, nil); err != nil || b != nil {
+		t.Errorf("top-level null: %v %v", b, err)
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("registry called for a tombstone: %v", f.calls)
+	}
+	// An Anything record with no field set (what Java writes for a null in a list or map)
+	// reads as null, with a null schema.
+	if _, err := c.FromConnect("t", nil, nil, []any{nil}); err != nil {
+		t.Fatal(err)
+	}
+	s, v, err := c.ToConnect("t", nil, []byte{0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	if err != nil || s != nil || v != nil {
+		t.Errorf("empty Anything: %v %v %v", s, v, err)
+	}
+	// The "bytes" field, which Java reads (but never writes): a []byte.
+	s, v, err = c.ToConnect("t", nil, []byte{0, 0, 0, 0, 1, 0, 2, 4, 0xca, 0xfe, 0, 0, 0, 0, 0, 0, 0})
+	if err != nil || s != nil || !bytes.Equal(v.([]byte), []byte{0xca, 0xfe}) {
+		t.Errorf("bytes: %v %v %v", s, v, err)
+	}
+	// Truncated data and a bad union index fail as DataErrors.
+	for _, bad := range [][]byte{{0, 0, 0, 0, 1, 0, 0, 0}, {0, 0, 0, 0, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0}} {
+		var de *connector.DataError
+		if _, _, err := c.ToConnect("t", nil, bad); !errors.As(err, &de) {
+			t.Errorf("% x: %v", bad, err)
+		}
+	}
+}
+
+func TestAvroSchemalessUnknownTypes(t *testing.T) {
+	f := newFakeRegistry(t)
+	c := newAvro(t, f)
+	st := mustStruct(t, connector.StructBuilder().Field("a", connector.Int32Schema).MustBuild(), "a", int32(1))
+	for _, tc := range []struct {
+		v    any
+		want string
+	}{
+		{[]byte{1}, "class [B"}, // as Java: AvroData refuses byte[] in schemaless data
+		{st, "class org.apache.kafka.connect.data.Struct"},
+		{time.UnixMilli(0), "class java.util.Date"},
+		{connector.Decimal{Unscaled: big.NewInt(1)}, "class java.math.BigDecimal"},
+		{42, "int"},
+		{[]string{"a"}, "[]string"},
+		{[]any{"ok", map[string]any{"k": []byte{}}}, "class [B"},
+		{map[any]any{st: "v"}, "class org.apache.kafka.connect.data.Struct"},
+	} {
+		_, err := c.FromConnect("t", nil, nil, tc.v)
+		var de *connector.DataError
+		if !errors.As(err, &de) || err.Error() != "Unknown Java type for schemaless data: "+tc.want {
+			t.Errorf("%#v: %v", tc.v, err)
+		}
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("registry called although the conversion failed: %v", f.calls)
+	}
+}
+
+func TestAvroSchemalessSubjects(t *testing.T) {
+	for _, tc := range []struct{ strategy, convType, subject string }{
+		{"", TypeValue, "orders-value"},
+		{"", TypeKey, "orders-key"},
+		{RecordNameStrategy, TypeValue, "io.confluent.connect.avro.Anything"},
+		{TopicRecordNameStrategy, TypeKey, "orders-io.confluent.connect.avro.Anything"},
+	} {
+		f := newFakeRegistry(t)
+		cfg := connector.Config{ConverterTypeConfig: tc.convType, SchemaRegistryURLConfig: f.URL}
+		if tc.strategy != "" {
+			cfg[tc.convType+".subject.name.strategy"] = tc.strategy
+		}
+		c := NewAvroConverter()
+		if err := c.Configure(cfg); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if _, err := c.FromConnect("orders", nil, nil, map[string]any{"a": int64(1)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		key := "POST /subjects/" + tc.subject + "/versions"
+		if n := f.count(key); n != 1 {
+			t.Errorf("%s/%s: %d registrations under %q (calls %v)", tc.strategy, tc.convType, n, tc.subject, f.calls)
+		} else if got := f.bodies[key][0]["schema"]; got != avroAnythingSchema {
+			t.Errorf("registered %v", got)
+		}
+	}
+}
+
+func TestAvroSchemalessForeignSchemas(t *testing.T) {
+	f := newFakeRegistry(t)
+	// ANYTHING_SCHEMA as another client may have registered it: reformatted, with a doc.
+	var j any
+	if err := json.Unmarshal([]byte(avroAnythingSchema), &j); err != nil {
+		t.Fatal(err)
+	}
+	j.(map[string]any)["doc"] = "schemaless"
+	pretty, _ := json.MarshalIndent(j, "", "  ")
+	f.schemas[1] = string(pretty)
+	// A look-alike with a different field default: not ANYTHING_SCHEMA, and recursive.
+	f.schemas[2] = strings.Replace(avroAnythingSchema, `"default":null}`, `"default":null,"aliases":[]}`, 1)
+	f.schemas[3] = strings.Replace(avroAnythingSchema, `{"name":"boolean","type":["null","boolean"],"default":null}`, `{"name":"boolean","type":["null","boolean"]}`, 1)
+	c := newAvro(t, f)
+	s, v, err := c.ToConnect("t", nil, []byte{0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 6, 0, 0, 0, 0})
+	if err != nil || s != nil || v != int64(3) {
+		t.Errorf("reformatted Anything: %v %v %v", s, v, err)
+	}
+	if _, _, err := c.ToConnect("t", nil, []byte{0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 2, 6, 0, 0, 0, 0}); err != nil {
+		t.Errorf("field aliases: %v", err)
+	}
+	var de *connector.DataError
+	if _, _, err := c.ToConnect("t", nil, []byte{0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 2, 6, 0, 0, 0, 0}); !errors.As(err, &de) || !strings.Contains(err.Error(), "recursive") {
+		t.Errorf("recursive look-alike: %v", err)
+	}
+}
+
+func TestAvroSchemalessAndSchemaOnOneConverter(t *testing.T) {
+	f := newFakeRegistry(t)
+	c := newAvro(t, f)
+	b1, err := c.FromConnect("t", nil, connector.StringSchema, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2, err := c.FromConnect("t", nil, nil, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1, v1, err1 := c.ToConnect("t", nil, b1)
+	s2, v2, err2 := c.ToConnect("t", nil, b2)
+	if err1 != nil || err2 != nil || s1 == nil || s1.Type != connector.TypeString || v1 != "a" || s2 != nil || v2 != "a" {
+		t.Errorf("%v %v %v / %v %v %v", s1, v1, err1, s2, v2, err2)
 	}
 }

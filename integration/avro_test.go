@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -135,6 +136,61 @@ func TestAvroConverter(t *testing.T) {
 		t.Errorf("trace does not carry the registry's incompatibility message:\n%s", trace)
 	}
 	t.Logf("v1 id %d, v2 id %d; failed task trace: %.300s", idV1, idV2, trace)
+}
+
+// TestAvroConverterSchemaless: JsonPayload$Value with schemas.enable=false gives schemaless
+// values (maps, lists, int64s, float64s, nulls), which the AvroConverter writes as Confluent's
+// AvroData does, in its Anything record. The registry holds Java's ANYTHING_SCHEMA (the
+// string of converters/testdata/java/avro_schemaless.golden.json) under <topic>-value, and
+// fastavro decodes the record. (Reading it back is checked against Java's AvroData in
+// converters' golden test.)
+func TestAvroConverterSchemaless(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	t.Cleanup(cancel)
+	p := startRegistryPipeline(ctx, t, "avro-schemaless", avroConverter, false, "transforms.parse.schemas.enable", "false")
+	p.publish(0, `{"device":"dev-0","seq":7,"temp":20.5,"tags":["a",null],"nested":{"ok":true}}`)
+	values := p.values(ctx, t, 1)
+	id := int32(binary.BigEndian.Uint32(values[0][1:5]))
+
+	// The registered schema is Java's ANYTHING_SCHEMA.
+	var golden struct{ Schema string }
+	gb, err := os.ReadFile("../converters/testdata/java/avro_schemaless.golden.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(gb, &golden); err != nil {
+		t.Fatal(err)
+	}
+	_, b := srRequest(t, http.MethodGet, fmt.Sprintf("%s/schemas/ids/%d", p.sr, id), "")
+	var got struct{ Schema string }
+	_ = json.Unmarshal(b, &got)
+	var g, w any
+	_ = json.Unmarshal([]byte(got.Schema), &g)
+	_ = json.Unmarshal([]byte(golden.Schema), &w)
+	if g == nil || fmt.Sprint(g) != fmt.Sprint(w) {
+		t.Errorf("schema %d:\n got %s\nwant %s", id, got.Schema, golden.Schema)
+	}
+	if code, b := srRequest(t, http.MethodGet, p.sr+"/subjects/"+p.subject+"/versions", ""); code != 200 || string(bytes.TrimSpace(b)) != "[1]" {
+		t.Errorf("versions of %s: %d %s, want [1]", p.subject, code, b)
+	}
+
+	// fastavro: a map is the "map" field, a list of {key, value} Anything records.
+	dec := decodeWithFastavro(t, p.sr, values)
+	entries, _ := dec[0].Value["map"].([]any)
+	var keys []string
+	fields := map[string]map[string]any{}
+	for _, e := range entries {
+		kv, _ := e.(map[string]any)
+		k, _ := kv["key"].(map[string]any)
+		v, _ := kv["value"].(map[string]any)
+		ks, _ := k["string"].(string)
+		keys = append(keys, ks)
+		fields[ks] = v
+	}
+	if fmt.Sprint(keys) != "[device nested seq tags temp]" || fields["seq"]["long"] != float64(7) ||
+		fields["temp"]["double"] != 20.5 || fields["device"]["string"] != "dev-0" {
+		t.Errorf("fastavro decoded %v", dec[0].Value)
+	}
 }
 
 // waitRunningTaskFails polls until task 0 is FAILED (it is RUNNING until the bad record

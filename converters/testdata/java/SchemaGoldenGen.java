@@ -12,7 +12,9 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,6 +22,14 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import io.confluent.kafka.serializers.NonRecordContainer;
+import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.ConnectSchema;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -34,9 +44,10 @@ import org.apache.kafka.connect.data.Timestamp;
  * SchemaGoldenGen builds the Connect schemas of schema_corpus.json with Kafka Connect's
  * SchemaBuilder and writes what Confluent's AvroData.fromConnectSchema makes of them, as
  * AvroSchema.canonicalString() prints them (Schema.toString(no references, false)), to
- * avro_schema.golden.json. See README.md ("Avro schema goldens").
+ * avro_schema.golden.json. See README.md ("Avro schema goldens"). With a third argument it
+ * also writes the schemaless golden (AvroData.ANYTHING_SCHEMA, see writeSchemaless).
  *
- * Usage: SchemaGoldenGen corpus.json out.json
+ * Usage: SchemaGoldenGen corpus.json out.json [schemaless-out.json]
  */
 public class SchemaGoldenGen {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -79,10 +90,131 @@ public class SchemaGoldenGen {
         }
       }
     }
+    write(out, args[1]);
+    if (args.length > 2) {
+      writeSchemaless(args[2]);
+    }
+  }
+
+  static void write(JsonNode out, String path) throws Exception {
     DefaultPrettyPrinter pp = new DefaultPrettyPrinter();
     pp.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
     String text = MAPPER.writer(pp).writeValueAsString(out) + "\n";
-    Files.write(Paths.get(args[1]), text.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
+    Files.write(Paths.get(path), text.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * writeSchemaless writes avro_schemaless.golden.json: AvroData.ANYTHING_SCHEMA as
+   * AvroSchema.canonicalString() prints it (what AvroConverter registers for a null Connect
+   * schema) and its full name (the RecordNameStrategy subject), then, for each value of
+   * schemalessValues, the Avro binary of AvroData.fromConnectData(null, value) as
+   * GenericDatumWriter writes it (the bytes after the 5-byte header; base64) and what
+   * AvroData.toConnectData(ANYTHING_SCHEMA, those bytes read back) gives (describe()), or
+   * the exception Java threw. Maps are TreeMaps or single-entry, so that their order is
+   * Tributary's (sorted keys).
+   */
+  static void writeSchemaless(String path) throws Exception {
+    org.apache.avro.Schema anything = AvroData.ANYTHING_SCHEMA;
+    AvroData avroData = new AvroData(new AvroDataConfig(
+        Collections.singletonMap("schemas.cache.config", "100")));
+    if (avroData.fromConnectSchema(null) != anything) {
+      throw new IllegalStateException("fromConnectSchema(null) is not ANYTHING_SCHEMA");
+    }
+    String canonical = anything.toString(Collections.emptyList(), false);
+    if (!canonical.equals(anything.toString())) {
+      throw new IllegalStateException("canonical form differs from toString()");
+    }
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    root.put("schema", canonical);
+    root.put("name", anything.getFullName());
+    ArrayNode values = root.putArray("values");
+    for (Map.Entry<String, Object> c : schemalessValues().entrySet()) {
+      ObjectNode r = values.addObject();
+      r.put("id", c.getKey());
+      try {
+        Object avro = avroData.fromConnectData(null, c.getValue());
+        if (avro instanceof NonRecordContainer) {
+          avro = ((NonRecordContainer) avro).getValue();
+        }
+        ByteArrayOutputStream bout = new ByteArrayOutputStream();
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bout, null);
+        new GenericDatumWriter<Object>(anything).write(avro, enc);
+        enc.flush();
+        byte[] bin = bout.toByteArray();
+        r.put("avro", Base64.getEncoder().encodeToString(bin));
+        Object back = new GenericDatumReader<Object>(anything)
+            .read(null, DecoderFactory.get().binaryDecoder(bin, null));
+        SchemaAndValue sv = avroData.toConnectData(anything, back);
+        if (sv.schema() != null) {
+          throw new IllegalStateException("schemaless data read back with a schema");
+        }
+        r.put("read", describe(sv.value()));
+      } catch (Exception e) {
+        r.put("error", e.getClass().getName() + ": " + e.getMessage());
+      }
+    }
+    write(root, path);
+  }
+
+  /** schemalessValues: the twin of schemalessValues in converters/avro_java_golden_test.go. */
+  static Map<String, Object> schemalessValues() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("string", "h\u00e9llo w\u00f6rld");
+    m.put("empty_string", "");
+    m.put("int8", (byte) -5);
+    m.put("int16", (short) 300);
+    m.put("int32", 42);
+    m.put("int64", 1234567890123L);
+    m.put("float32", 1.5f);
+    m.put("float64", -2.25);
+    m.put("boolean_true", true);
+    m.put("boolean_false", false);
+    m.put("list", new ArrayList<>(Arrays.asList("a", 1, null, true)));
+    m.put("empty_list", new ArrayList<>());
+    m.put("empty_map", new HashMap<>());
+    Map<String, Object> inner = new TreeMap<>();
+    inner.put("d", 2.5);
+    inner.put("e", new ArrayList<>());
+    Map<String, Object> nested = new TreeMap<>();
+    nested.put("a", new ArrayList<>(Arrays.asList(1L, "x", null,
+        new ArrayList<>(Arrays.asList(2, 3)))));
+    nested.put("b", null);
+    nested.put("c", inner);
+    m.put("nested", nested);
+    m.put("int_key", new HashMap<>(Collections.singletonMap(7, "seven")));
+    m.put("null_key", new HashMap<>(Collections.singletonMap(null, 1L)));
+    m.put("bytes", new byte[] {1, 2, 3});
+    m.put("nested_bytes", new ArrayList<>(Arrays.asList("a", new byte[] {1})));
+    Schema st = SchemaBuilder.struct().field("a", Schema.INT32_SCHEMA).build();
+    m.put("struct", new Struct(st).put("a", 1));
+    m.put("date", new java.util.Date(0));
+    m.put("decimal", new BigDecimal("1.5"));
+    return m;
+  }
+
+  /** describe renders a Connect value with its Java types; describeSchemaless in Go mirrors it. */
+  static String describe(Object v) throws Exception {
+    if (v == null) {
+      return "null";
+    } else if (v instanceof String) {
+      return "String(" + MAPPER.writeValueAsString(v) + ")";
+    } else if (v instanceof byte[]) {
+      return "Bytes(" + Base64.getEncoder().encodeToString((byte[]) v) + ")";
+    } else if (v instanceof List) {
+      List<String> parts = new ArrayList<>();
+      for (Object e : (List<?>) v) {
+        parts.add(describe(e));
+      }
+      return "List[" + String.join(", ", parts) + "]";
+    } else if (v instanceof Map) {
+      List<String> parts = new ArrayList<>();
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+        parts.add(describe(e.getKey()) + "=" + describe(e.getValue()));
+      }
+      Collections.sort(parts);
+      return v.getClass().getSimpleName() + "{" + String.join(", ", parts) + "}";
+    }
+    return v.getClass().getSimpleName() + "(" + v + ")";
   }
 
   /** build turns a corpus schema (JsonConverter's schema JSON plus "$ref") into a Schema. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# regen-schema.sh — regenerates converters/testdata/java/avro_schema.golden.json from
-# Confluent's own AvroData (see README.md, "Avro schema goldens"), then
+# regen-schema.sh — regenerates converters/testdata/java/avro_schema.golden.json and
+# avro_schemaless.golden.json from Confluent's own AvroData (see README.md, "Avro schema
+# goldens"), then
 # jsonschema_schema.golden.json and protobuf_schema.golden.json from Confluent's own
 # JsonSchemaData/JsonSchema and ProtobufData/ProtobufSchema ("JSON Schema and Protobuf schema
 # goldens"). Confluent's jars are not on Maven Central, so the classes are compiled from
@@ -63,9 +64,12 @@ bin="${JAVA_HOME:+$JAVA_HOME/bin/}"
 "${bin}javac" -encoding UTF-8 --release 17 -nowarn -Xlint:none -cp "$cp" -d "$build/classes" \
   $(find "$build/src" -name '*.java') "$here/SchemaGoldenGen.java"
 "${bin}java" -Duser.timezone=UTC -Duser.language=en -Duser.country=US -Dfile.encoding=UTF-8 \
-  -cp "$build/classes:$cp" SchemaGoldenGen "$here/schema_corpus.json" "$build/avro_schema.golden.json"
-mv "$build/avro_schema.golden.json" "$here/avro_schema.golden.json"
-echo "regen-schema.sh: wrote ${here}/avro_schema.golden.json"
+  -cp "$build/classes:$cp" SchemaGoldenGen "$here/schema_corpus.json" "$build/avro_schema.golden.json" \
+  "$build/avro_schemaless.golden.json"
+for g in avro_schema avro_schemaless; do
+  mv "$build/$g.golden.json" "$here/$g.golden.json"
+  echo "regen-schema.sh: wrote ${here}/$g.golden.json"
+done
 
 # --- JSON Schema and Protobuf ---
 # The modules' whole source trees go on javac's -sourcepath; javac compiles only the classes
