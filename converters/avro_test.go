@@ -511,28 +511,7 @@ func TestAvroReadsForeignSchemas(t *testing.T) {
 }
 
 func BenchmarkAvroFromConnect(b *testing.B) {
-	f := newFakeRegistry(b)
-	c := newAvro(b, f)
-	s := connector.StructBuilder().SetName("com.example.Reading").
-		Field("device", connector.StringSchema).
-		Field("temp", connector.OptionalFloat64Schema).
-		Field("humidity", connector.Float32Schema).
-		Field("count", connector.Int64Schema).
-		Field("ts", connector.TimestampSchema().MustBuild()).
-		Field("tags", connector.MapBuilder(connector.StringSchema, connector.StringSchema).Optional().MustBuild()).
-		MustBuild()
-	st := mustStruct(b, s, "device", "sensor-0042", "temp", 21.5, "humidity", float32(0.45), "count", int64(123456),
-		"ts", time.UnixMilli(1700000000000).UTC(), "tags", map[string]any{"room": "kitchen", "floor": "1"})
-	if _, err := c.FromConnect("bench", nil, s, st); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := c.FromConnect("bench", nil, s, st); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchFromConnect(b, newAvro(b, newFakeRegistry(b)))
 }
 
 // TestAvroWithSrfake runs against franz-go's srfake, the registry `tributary dev` embeds.
@@ -939,4 +918,8 @@ func TestAvroSchemalessAndSchemaOnOneConverter(t *testing.T) {
 	if err1 != nil || err2 != nil || s1 == nil || s1.Type != connector.TypeString || v1 != "a" || s2 != nil || v2 != "a" {
 		t.Errorf("%v %v %v / %v %v %v", s1, v1, err1, s2, v2, err2)
 	}
+}
+
+func TestAvroConcurrent(t *testing.T) {
+	roundTripConcurrently(t, newAvro(t, newFakeRegistry(t)))
 }

@@ -359,8 +359,12 @@ func TestJSONSchemaReadsForeignSchemas(t *testing.T) {
 }
 
 func TestJSONSchemaConcurrent(t *testing.T) {
-	f := newFakeRegistry(t)
-	c := newJSONSchema(t, f)
+	roundTripConcurrently(t, newJSONSchema(t, newFakeRegistry(t)))
+}
+
+// roundTripConcurrently writes and reads everything's record from 8 goroutines at once (run
+// with -race).
+func roundTripConcurrently(t *testing.T, c connector.Converter) {
 	s, st := everything(t)
 	var wg sync.WaitGroup
 	for range 8 {

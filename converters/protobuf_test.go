@@ -693,25 +693,5 @@ func TestProtobufWithSrfake(t *testing.T) {
 }
 
 func TestProtobufConcurrent(t *testing.T) {
-	r := newMemRegistry()
-	c := newProtobuf(t, r)
-	s, st := everything(t)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range 20 {
-				b, err := c.FromConnect("topic", nil, s, st)
-				if err == nil {
-					_, _, err = c.ToConnect("topic", nil, b)
-				}
-				if err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	roundTripConcurrently(t, newProtobuf(t, newMemRegistry()))
 }
