@@ -35,7 +35,7 @@ import (
 const (
 	nlMessages   = 100_000      // numbered messages per scenario
 	nlReceiveMax = 2000         // mqtt.receive.maximum of the connectors under test
-	nlAckSlack   = nlReceiveMax // acks written but never delivered when a worker dies (see kill9)
+	nlAckSlack   = 3 * nlReceiveMax // acks written but never read by the broker when a worker dies (see kill9)
 	nlWindow     = 1000         // outstanding publishes of the test publisher (paho further caps them at the broker's Receive Maximum)
 	nlDrain      = 120 * time.Second
 	nlPause      = 20 * time.Second // how long Kafka is frozen
@@ -657,10 +657,14 @@ func TestMQTTNoLoss(t *testing.T) {
 		dups := s.finish(ctx, t, w)
 		// Per kill, the records in Kafka whose MQTT ack the broker never got: at most the
 		// task's window (it enforces mqtt.receive.maximum itself, whatever the broker does),
-		// plus the acks released but not yet written (paho sends them every 5 ms) or still in
-		// the dead process's socket buffer. The last are lost to the reset the kernel sends for
-		// a socket with unread data (Mosquitto 2.0.11 over-sends, so there always is some);
-		// allowing one more window for them matched every run (5,596 the highest seen).
+		// plus the acks released but not yet written (paho sends them every 5 ms), and those
+		// written but still unread in the broker's socket buffer: the kernel answers the dead
+		// worker's socket, which holds unread data (Mosquitto 2.0.11 over-sends, so there
+		// always is some), with a reset, and a reset discards what the broker had not read
+		// yet. That last part follows the broker's lag, not the window: runs saw up to 4,100
+		// duplicates per kill (8,179 for two), so the slack is three windows of 4-byte PUBACKs,
+		// still far below the 100,000 messages that a connector acknowledging nothing until
+		// the end would see again.
 		if limit := 2 * (nlReceiveMax + nlAckSlack); dups > limit {
 			t.Errorf("%d duplicates after two kills; at most 2 × (mqtt.receive.maximum + %d) = %d expected: only the messages in flight when a worker dies are redelivered", dups, nlAckSlack, limit)
 		} else {
