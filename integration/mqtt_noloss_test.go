@@ -33,10 +33,10 @@ import (
 // had not acknowledged, and after kills they are bounded by the connector's in-flight window.
 
 const (
-	nlMessages   = 100_000      // numbered messages per scenario
-	nlReceiveMax = 2000         // mqtt.receive.maximum of the connectors under test
+	nlMessages   = 100_000          // numbered messages per scenario
+	nlReceiveMax = 2000             // mqtt.receive.maximum of the connectors under test
 	nlAckSlack   = 3 * nlReceiveMax // acks written but never read by the broker when a worker dies (see kill9)
-	nlWindow     = 1000         // outstanding publishes of the test publisher (paho further caps them at the broker's Receive Maximum)
+	nlWindow     = 1000             // outstanding publishes of the test publisher (paho further caps them at the broker's Receive Maximum)
 	nlDrain      = 120 * time.Second
 	nlPause      = 20 * time.Second // how long Kafka is frozen
 )
