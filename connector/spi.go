@@ -2,6 +2,7 @@ package connector
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/go-hclog"
 )
@@ -136,6 +137,15 @@ type MultiTransformation interface {
 	Transformation
 	ApplyMulti(r *Record) ([]*Record, error)
 }
+
+// ErrDeferred, returned (possibly wrapped) by a transformation's Apply or ApplyMulti, says
+// that the record cannot be handled yet but soon can (SparkplugB holding a DATA message until
+// its BIRTH arrives). The runtime keeps the source record in flight (not committed, not
+// acknowledged upstream), goes on with later records, and applies the chain to the deferred
+// ones again, in arrival order, after each poll batch (also when the task is idle). The
+// transformation must stop deferring a record in bounded time (its own hold timeout) and then
+// handle or fail it. Records handled after a deferral reach Kafka after later ones.
+var ErrDeferred = errors.New("record deferred by a transformation")
 
 // Closer is optional for transformations, predicates and converters that hold resources
 // (Transformation.close in Kafka): the runtime calls Close once when the task stops.
