@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -182,4 +183,112 @@ func TestSplitRecordDoneWhenAllPartsAcked(t *testing.T) {
 		t.Fatalf("an extra CommitRecord %+v", md)
 	default:
 	}
+}
+
+// holdUntil defers records whose value is "held" until it has seen a record valued "birth".
+type holdUntil struct{ seen bool }
+
+func (h *holdUntil) ConfigDef() *connector.ConfigDef  { return &connector.ConfigDef{} }
+func (h *holdUntil) Configure(connector.Config) error { return nil }
+func (h *holdUntil) Apply(r *connector.Record) (*connector.Record, error) {
+	switch r.Value {
+	case "birth":
+		h.seen = true
+	case "held":
+		if !h.seen {
+			return nil, fmt.Errorf("no birth yet: %w", connector.ErrDeferred)
+		}
+	}
+	return r, nil
+}
+
+// TestDeferredRecordsStayInFlight: a record a transformation defers is not produced, stays in
+// flight (its offset uncommittable), and is produced when the chain, applied again after a
+// later record, no longer defers it; a graceful stop does not wait for deferred records.
+func TestDeferredRecordsStayInFlight(t *testing.T) {
+	r := newTestRunner(TaskID{Connector: "c"}, &scriptedTask{}, newRecordingStatus())
+	passed := &counting{}
+	r.chain = &transformChain{stages: []transformStage{
+		{alias: "hold", class: "holdUntil", transform: &holdUntil{}},
+		{alias: "count", class: "counting", transform: passed},
+	}}
+	r.keyConv, r.valueConv, r.hdrConv = passThroughConverter{}, passThroughConverter{}, passThroughHeaders{}
+	if err := r.startProducer(); err != nil {
+		t.Fatal(err)
+	}
+	defer r.producer.Close()
+	ctx := context.Background()
+	part := map[string]any{"p": "x"}
+	rec := func(v string, off int) *connector.Record {
+		return &connector.Record{Topic: "t", Value: v, SourcePartition: part, SourceOffset: map[string]any{"o": off}}
+	}
+	if err := r.send(ctx, rec("held", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.deferred) != 1 || r.submitted.inFlight() != 1 || passed.n != 0 {
+		t.Fatalf("deferred %d, in flight %d, produced %d: want the record deferred, in flight, not produced", len(r.deferred), r.submitted.inFlight(), passed.n)
+	}
+	if err := r.retryDeferred(ctx); err != nil || len(r.deferred) != 1 || passed.n != 0 {
+		t.Fatalf("retried before the birth: %v, deferred %d, produced %d", err, len(r.deferred), passed.n)
+	}
+	if err := r.send(ctx, rec("birth", 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.retryDeferred(ctx); err != nil || len(r.deferred) != 0 || passed.n != 2 || r.submitted.inFlight() != 2 {
+		t.Fatalf("after the birth: %v, deferred %d, produced %d, in flight %d", err, len(r.deferred), passed.n, r.submitted.inFlight())
+	}
+
+	// A graceful stop with a record still deferred does not wait out the flush timeout.
+	r.chain.stages[0].transform.(*holdUntil).seen = false
+	if err := r.send(ctx, &connector.Record{Topic: "t", Value: "held", SourcePartition: map[string]any{"p": "y"}, SourceOffset: map[string]any{"o": 1}}); err != nil {
+		t.Fatal(err)
+	}
+	// Without a broker the two produced records are never acknowledged: keep only the
+	// deferred one in flight.
+	r.submitted = newSubmittedRecords()
+	r.submitted.submit(map[string]any{"p": "y"}, map[string]any{"o": 1})
+	if len(r.deferred) != 1 {
+		t.Fatalf("deferred %d, want the new record", len(r.deferred))
+	}
+	start := time.Now()
+	r.flushTimeout = 10 * time.Second
+	if err := r.drainAndCommit(ctx); err != nil || time.Since(start) > 5*time.Second {
+		t.Fatalf("drainAndCommit with only a deferred record in flight: %v after %v", err, time.Since(start))
+	}
+}
+
+// counting counts the records that reach it (the end of the chain: they are produced).
+type counting struct{ n int }
+
+func (c *counting) ConfigDef() *connector.ConfigDef  { return &connector.ConfigDef{} }
+func (c *counting) Configure(connector.Config) error { return nil }
+func (c *counting) Apply(r *connector.Record) (*connector.Record, error) {
+	c.n++
+	return r, nil
+}
+
+// passThroughConverter writes string values as their bytes.
+type passThroughConverter struct{}
+
+func (passThroughConverter) ConfigDef() *connector.ConfigDef  { return &connector.ConfigDef{} }
+func (passThroughConverter) Configure(connector.Config) error { return nil }
+func (passThroughConverter) FromConnect(_ string, _ connector.Headers, _ *connector.Schema, v any) ([]byte, error) {
+	if v == nil {
+		return nil, nil
+	}
+	return []byte(fmt.Sprint(v)), nil
+}
+func (passThroughConverter) ToConnect(string, connector.Headers, []byte) (*connector.Schema, any, error) {
+	return nil, nil, nil
+}
+
+type passThroughHeaders struct{}
+
+func (passThroughHeaders) ConfigDef() *connector.ConfigDef  { return &connector.ConfigDef{} }
+func (passThroughHeaders) Configure(connector.Config) error { return nil }
+func (passThroughHeaders) FromConnectHeader(string, string, *connector.Schema, any) ([]byte, error) {
+	return nil, nil
+}
+func (passThroughHeaders) ToConnectHeader(string, string, []byte) (*connector.Schema, any, error) {
+	return nil, nil, nil
 }

@@ -75,6 +75,7 @@ type sourceTask struct {
 	logsDone    sync.WaitGroup
 	committer   connector.RecordCommitter // the task, if it wants CommitRecord calls
 	msgBuf      []*kafka.Message          // owned by the poll goroutine (toMessages)
+	deferred    []deferredRecord          // owned by the poll goroutine, in arrival order
 	recBuf      []*connector.Record       // owned by the poll goroutine (toMessages)
 }
 
@@ -321,6 +322,9 @@ func (t *sourceTask) pollLoop(stopCtx, killCtx context.Context) error {
 			return fmt.Errorf("poll: %w", err)
 		}
 		if len(recs) == 0 {
+			if err := t.retryDeferred(killCtx); err != nil {
+				return err
+			}
 			continue
 		}
 		if t.metrics != nil {
@@ -330,6 +334,9 @@ func (t *sourceTask) pollLoop(stopCtx, killCtx context.Context) error {
 			if err := t.send(killCtx, r); err != nil {
 				return err
 			}
+		}
+		if err := t.retryDeferred(killCtx); err != nil {
+			return err
 		}
 		if t.metrics != nil {
 			t.metrics.SetActive(t.submitted.inFlight())
@@ -342,8 +349,40 @@ func (t *sourceTask) pollLoop(stopCtx, killCtx context.Context) error {
 // bytes go there instead and the record counts as done once that write is acknowledged. A
 // record that a MultiTransformation split is done once Kafka acknowledged all its parts.
 func (t *sourceTask) send(ctx context.Context, orig *connector.Record) error {
-	sub := t.submitted.submit(orig.SourcePartition, orig.SourceOffset)
+	return t.sendSubmitted(ctx, orig, t.submitted.submit(orig.SourcePartition, orig.SourceOffset))
+}
+
+// deferredRecord is a source record a transformation deferred (connector.ErrDeferred): in
+// flight, its chain applied again by retryDeferred.
+type deferredRecord struct {
+	rec *connector.Record
+	sub *submittedRecord
+}
+
+// retryDeferred applies the chain again to the deferred records, in arrival order; those
+// deferred again stay, in the same order.
+func (t *sourceTask) retryDeferred(ctx context.Context) error {
+	if len(t.deferred) == 0 {
+		return nil
+	}
+	held := t.deferred
+	t.deferred = nil
+	for i, d := range held {
+		if err := t.sendSubmitted(ctx, d.rec, d.sub); err != nil {
+			t.deferred = append(t.deferred, held[i+1:]...)
+			return err
+		}
+	}
+	return nil
+}
+
+// sendSubmitted is send for a record already in submittedRecords.
+func (t *sourceTask) sendSubmitted(ctx context.Context, orig *connector.Record, sub *submittedRecord) error {
 	msgs, err := withRetries(ctx, t.errors, func() ([]*kafka.Message, error) { return t.toMessages(orig) })
+	if errors.Is(err, connector.ErrDeferred) {
+		t.deferred = append(t.deferred, deferredRecord{rec: orig, sub: sub})
+		return nil
+	}
 	if err != nil {
 		msgs = nil
 		if t.errors.tolerance != "all" {
@@ -615,7 +654,8 @@ func (t *sourceTask) commitOffsets(ctx context.Context) error {
 // drainAndCommit waits (up to the flush timeout) for in-flight records, then commits.
 func (t *sourceTask) drainAndCommit(ctx context.Context) error {
 	deadline := time.Now().Add(t.flushTimeout)
-	for t.submitted.inFlight() > 0 && time.Now().Before(deadline) && ctx.Err() == nil {
+	// Deferred records stay in flight: they were never produced, so nothing will complete them.
+	for t.submitted.inFlight() > len(t.deferred) && time.Now().Before(deadline) && ctx.Err() == nil {
 		t.producer.Flush(100)
 		select {
 		case <-t.submitted.drainedCh():
