@@ -665,3 +665,113 @@ func TestSparkplugBExplodeAvro(t *testing.T) {
 		t.Errorf("%d records checked, want %d", checked, len(want))
 	}
 }
+
+// TestSparkplugBHold runs SparkplugB with unknown.birth=hold (unknown.birth.hold.ms=2000) in
+// a real `tributary worker` against the real Mosquitto and Kafka, errors.tolerance=all with a
+// dead letter queue. Edge1's NDATA (seq 5, by aliases only: its NBIRTH was missed) comes
+// before its NBIRTH (seq 0) and the NDATA after it (seq 1); Ghost's NDATA never gets a BIRTH.
+//   - the main topic holds Edge1's three messages: the NBIRTH, the NDATA seq 1, and the held
+//     NDATA seq 5, released once the NBIRTH was there, its metrics named from the NBIRTH's
+//     aliases, with sparkplug.birth.held=true and no sparkplug.seq.gap (nor has seq 1);
+//   - the DLQ holds only Ghost's NDATA, its original bytes, once its hold expired;
+//   - all four MQTT messages are committed and the task stays RUNNING.
+func TestSparkplugBHold(t *testing.T) {
+	c := newSpbCase(t, "spbh")
+	ctx, names := c.ctx, c.names
+	dlq := names.Kafka + ".dlq"
+	c.connect(
+		"value.converter", jsonConverter, "value.converter.schemas.enable", "true",
+		"transforms.spb.unknown.birth", "hold",
+		"transforms.spb.unknown.birth.hold.ms", "2000",
+		"errors.tolerance", "all",
+		"errors.deadletterqueue.topic.name", dlq,
+		"errors.deadletterqueue.topic.replication.factor", "1",
+		"errors.deadletterqueue.context.headers.enable", "true",
+	)
+
+	ghost := c.topic("NDATA", "Ghost")
+	ghostPayload := spbPayload(3, spbMetric{alias: 1, value: 1.0})
+	// No pause between them: the hold, not the timing, lets the NBIRTH come after its DATA.
+	c.publish(
+		spbMsg{c.topic("NDATA", "Edge1"), spbPayload(5, spbMetric{alias: 1, value: 21.5}, spbMetric{alias: 2, value: uint64(8)})},
+		spbMsg{ghost, ghostPayload},
+		spbMsg{c.topic("NBIRTH", "Edge1"), spbPayload(0,
+			spbMetric{name: "bdSeq", alias: 0, datatype: spbInt64, value: uint64(0)},
+			spbMetric{name: "Temperature", alias: 1, datatype: spbDouble, value: 20.5},
+			spbMetric{name: "Count", alias: 2, datatype: spbInt64, value: uint64(7)})},
+		spbMsg{c.topic("NDATA", "Edge1"), spbPayload(1, spbMetric{alias: 2, value: uint64(9)})},
+	)
+
+	got := consumeTopics(ctx, t, []string{names.Kafka, dlq}, atLeastPerTopic(map[string]int{names.Kafka: 3, dlq: 1}))
+	main, dead := got[names.Kafka], got[dlq]
+	if len(main) != 3 || len(dead) != 1 {
+		t.Fatalf("%d records in %s (want 3) and %d in the DLQ (want 1)", len(main), names.Kafka, len(dead))
+	}
+
+	type metric struct {
+		Name        *string
+		Datatype    *string
+		LongValue   *int64   `json:"long_value"`
+		DoubleValue *float64 `json:"double_value"`
+	}
+	// By message type and seq: records of different keys may be in different partitions.
+	bySeq := map[string][]metric{}
+	for i, r := range main {
+		var e struct {
+			Payload struct {
+				EdgeNode    string `json:"edge_node"`
+				MessageType string `json:"message_type"`
+				Seq         int64
+				Metrics     []metric
+			}
+		}
+		if err := json.Unmarshal(r.Value, &e); err != nil {
+			t.Fatalf("record %d: %v: %s", i, err, r.Value)
+		}
+		p := e.Payload
+		t.Logf("record %d: key %q %s seq %d headers %v", i, r.Key, p.MessageType, p.Seq, headerKeys(r))
+		k := fmt.Sprintf("%s %d", p.MessageType, p.Seq)
+		if _, dup := bySeq[k]; dup || p.EdgeNode != "Edge1" {
+			t.Errorf("record %d: %s", i, r.Value)
+		}
+		bySeq[k] = p.Metrics
+		gap, _ := r.header1("sparkplug.seq.gap")
+		held, _ := r.header1("sparkplug.birth.held")
+		if gap != "" || (held == "true") != (k == "NDATA 5") {
+			t.Errorf("record %d (%s): sparkplug.seq.gap %q, sparkplug.birth.held %q", i, k, gap, held)
+		}
+	}
+	check := func(k string, names []string, values ...any) {
+		t.Helper()
+		ms, ok := bySeq[k]
+		if !ok || len(ms) != len(names) {
+			t.Errorf("%s: metrics %+v, want %v", k, ms, names)
+			return
+		}
+		for j, m := range ms {
+			ok := m.Name != nil && *m.Name == names[j] && m.Datatype != nil
+			switch v := values[j].(type) {
+			case float64:
+				ok = ok && *m.Datatype == "Double" && m.DoubleValue != nil && *m.DoubleValue == v
+			case int64:
+				ok = ok && *m.Datatype == "Int64" && m.LongValue != nil && *m.LongValue == v
+			}
+			if !ok {
+				t.Errorf("%s metric %d: %+v, want %s = %v", k, j, m, names[j], values[j])
+			}
+		}
+	}
+	check("NBIRTH 0", []string{"bdSeq", "Temperature", "Count"}, int64(0), 20.5, int64(7))
+	check("NDATA 1", []string{"Count"}, int64(9))
+	check("NDATA 5", []string{"Temperature", "Count"}, 21.5, int64(8)) // held, then named from the NBIRTH
+
+	d := dead[0]
+	t.Logf("DLQ record: key %q headers %v", d.Key, headerKeys(d))
+	if string(d.Value) != string(ghostPayload) || string(d.Key) != ghost {
+		t.Errorf("DLQ record key %q value %x, want the original %q %x", d.Key, d.Value, ghost, ghostPayload)
+	}
+	if msg, _ := d.header1("__connect.errors.exception.message"); !strings.Contains(msg, "BIRTH was not seen") || !strings.Contains(msg, "unknown.birth.hold.ms=2000") {
+		t.Errorf("__connect.errors.exception.message %q, want the expired hold", msg)
+	}
+	c.waitCommittedRunning(4)
+}

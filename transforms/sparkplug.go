@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"fmt"
+	"hash/maphash"
 	"math"
 	"strconv"
 	"strings"
@@ -19,7 +20,8 @@ import (
 // or the key), into a Struct, resolving metric aliases from the edge node's and devices'
 // BIRTH certificates; with explode=true it makes one record per metric, typed by the
 // metric's data type; with rebirth.enabled=true it asks an edge node for a rebirth (NCMD)
-// when its DATA shows a seq gap or an unknown BIRTH.
+// when its DATA shows a seq gap or an unknown BIRTH; with unknown.birth=hold it holds a DATA
+// message whose BIRTH is unknown until that BIRTH arrives (for a bounded time).
 //
 // # Topics
 //
@@ -125,8 +127,51 @@ import (
 // is not guessed: with unknown.birth=fail (the default) it fails with a DataError, so
 // errors.tolerance=all with a dead letter queue keeps the original message and the default
 // tolerance fails the task; with unknown.birth=passthrough it is decoded with the unresolved
-// metrics' names null and the header sparkplug.birth.unknown=true. NCMD and DCMD are decoded
-// with aliases resolved when the BIRTH is known; they never fail for it and carry no node seq.
+// metrics' names null and the header sparkplug.birth.unknown=true; unknown.birth=hold is
+// below. NCMD and DCMD are decoded with aliases resolved when the BIRTH is known; they never
+// fail for it and carry no node seq. (DBIRTH, DDEATH and NDEATH never need the NBIRTH: they
+// are decoded as they come, with or without hold.)
+//
+// # Holding DATA until its BIRTH (unknown.birth=hold)
+//
+// With unknown.birth=hold, an NDATA or DDATA whose edge node's NBIRTH is unknown (or a DDATA
+// whose node's NBIRTH is known but whose device's DBIRTH is not) is neither guessed nor
+// failed at once: Apply and ApplyMulti return an error wrapping connector.ErrDeferred, so the
+// runtime keeps the record in flight (not committed, the MQTT message not acknowledged) and
+// applies the chain to it again after each later poll batch and when idle. Once the missing
+// BIRTH has arrived, the held messages decode with its aliases (those of the next BIRTH, as a
+// Sparkplug host application that asked for a rebirth assumes). A message that uses an alias
+// the BIRTH does not define then fails as with fail.
+//
+// The hold is bounded per edge node (per device while only the DBIRTH is missing), by time
+// and by count:
+//   - unknown.birth.hold.ms (10000): the time since the FIRST message was held for the node.
+//     Once it has passed, the node's held messages and its new DATA fail as with fail (a
+//     DataError: with errors.tolerance=all and a dead letter queue the original message goes
+//     there), until its BIRTH arrives, which starts afresh. So a DDATA held for the NBIRTH and
+//     then for its device's DBIRTH may wait up to twice this time.
+//   - unknown.birth.hold.max.messages (1000): the distinct messages held at once for the
+//     node; a further one fails at once as with fail. The runtime applies the transform to a
+//     held record again and again, so a message is recognized by its topic and payload bytes
+//     (a 64-bit hash); two identical payloads on one topic (a QoS 1 redelivery, for
+//     instance) count as one.
+//
+// With rebirth.enabled=true the first message held for a node (or device) asks for a rebirth
+// (at most one per rebirth.min.interval.ms), so that its BIRTH comes promptly.
+//
+// A message released from a hold is decoded after its BIRTH and maybe after later DATA of
+// its node, so its seq is not compared with the node's: it never gets sparkplug.seq.gap, does
+// not move the node's expected seq, and gets the header sparkplug.birth.held=true instead.
+// Its records reach Kafka after records of messages that arrived later (of the BIRTH, of
+// other nodes), with the timestamp and source offset of the held message.
+//
+// The limit of holding: held messages stay unacknowledged, and the MQTT task acknowledges in
+// arrival order, so while one is held the broker's in-flight window (mqtt.receive.maximum)
+// fills with later messages. If the BIRTH is behind a full window, the broker cannot send it
+// before the hold expires; then the held messages go to the dead letter queue (or fail the
+// task without errors.tolerance=all): never lost, never guessed, but not decoded either.
+// Keep the window well above the number of messages an edge node sends in
+// unknown.birth.hold.ms, or the hold short.
 //
 // The state lives in the transform instance (under a mutex: Apply is safe for concurrent
 // use), in memory only: after a restart every node's DATA counts as of unknown BIRTH until
@@ -180,15 +225,20 @@ import (
 //
 // Malformed protobuf fails the record with a DataError.
 type sparkplugB struct {
-	topicHeader     string
-	unknownPassthru bool
-	explode         bool
-	keyByMetric     bool
-	rebirth         *spbRebirth // nil: rebirth.enabled=false
-	log             hclog.Logger
+	topicHeader  string
+	unknownBirth string // fail, passthrough or hold
+	holdFor      time.Duration
+	holdMax      int
+	explode      bool
+	keyByMetric  bool
+	rebirth      *spbRebirth // nil: rebirth.enabled=false
+	log          hclog.Logger
+	now          func() time.Time // time.Now; tests change it
+	seed         maphash.Seed
 
 	mu    sync.Mutex
 	nodes map[string]*spbNode // group "/" edge node
+	holds map[string]*spbHold // group "/" edge node (waiting for the NBIRTH), or + "/" device (for the DBIRTH)
 }
 
 type spbNode struct {
@@ -198,6 +248,15 @@ type spbNode struct {
 	seqKnown bool
 	birth    bool // an NBIRTH was seen (DBIRTH alone creates the node without it)
 	devices  map[string]map[uint64]spbAlias
+	// released: the identities (spbHold.ids) of messages held until this node's BIRTH (or a
+	// device's DBIRTH) that have not been decoded yet; their seq is not checked.
+	released map[uint64]struct{}
+}
+
+// spbHold is unknown.birth=hold's state for an edge node (or device) whose BIRTH is awaited.
+type spbHold struct {
+	since time.Time           // the first message held
+	ids   map[uint64]struct{} // the messages held (hash of topic and payload); nil once expired
 }
 
 type spbAlias struct {
@@ -208,8 +267,12 @@ type spbAlias struct {
 const sparkplugClass = "io.tributary.transforms.SparkplugB"
 
 var sparkplugConfigDef = &connector.ConfigDef{Keys: []connector.ConfigKey{
-	{Name: "unknown.birth", Type: connector.ConfigString, Default: "fail", Validate: javaValidStringIn("fail", "passthrough"), Importance: connector.High,
-		Doc: "What to do with an NDATA or DDATA whose BIRTH was not seen (or that uses an alias the BIRTH did not define): <code>fail</code> fails the record with a DataError (errors.tolerance and the dead letter queue apply), <code>passthrough</code> decodes it with the unresolved metric names null and the header sparkplug.birth.unknown=true."},
+	{Name: "unknown.birth", Type: connector.ConfigString, Default: "fail", Validate: javaValidStringIn("fail", "passthrough", "hold"), Importance: connector.High,
+		Doc: "What to do with an NDATA or DDATA whose BIRTH was not seen (or that uses an alias the BIRTH did not define): <code>fail</code> fails the record with a DataError (errors.tolerance and the dead letter queue apply), <code>passthrough</code> decodes it with the unresolved metric names null and the header sparkplug.birth.unknown=true, <code>hold</code> keeps a DATA whose BIRTH was not seen in flight (unacknowledged) until that BIRTH arrives, then decodes it with the BIRTH's aliases (header sparkplug.birth.held=true, no seq check), for at most unknown.birth.hold.ms and unknown.birth.hold.max.messages per edge node, beyond which it fails as with <code>fail</code> (an undefined alias fails at once). Held messages stay unacknowledged and the MQTT task acknowledges in arrival order, so the broker's in-flight window (mqtt.receive.maximum) fills with later messages meanwhile: a BIRTH behind a full window cannot arrive before the hold expires, and the held messages then go to the dead letter queue (never lost, never guessed). Records released from a hold reach Kafka after later ones."},
+	{Name: "unknown.birth.hold.ms", Type: connector.ConfigLong, Default: "10000", Validate: connector.AtLeast(0), Importance: connector.Medium,
+		Doc: "With unknown.birth=hold, how long an edge node's DATA may wait for its BIRTH, from the first message held for it; then its held and new DATA fail as with unknown.birth=fail until the BIRTH arrives."},
+	{Name: "unknown.birth.hold.max.messages", Type: connector.ConfigInt, Default: "1000", Validate: connector.AtLeast(0), Importance: connector.Low,
+		Doc: "With unknown.birth=hold, at most this many distinct messages (by topic and payload) are held per edge node at a time; a further one fails as with unknown.birth=fail."},
 	{Name: "topic.header", Type: connector.ConfigString, Default: "mqtt.topic", Importance: connector.Medium,
 		Doc: "The header holding the MQTT topic; without it on a record, a string key is taken as the topic."},
 	{Name: "explode", Type: connector.ConfigBoolean, Default: "false", Importance: connector.High,
@@ -269,12 +332,19 @@ func (t *sparkplugB) Configure(cfg connector.Config) error {
 		}
 	}
 	t.topicHeader = v.String("topic.header")
-	t.unknownPassthru = v.String("unknown.birth") == "passthrough"
+	t.unknownBirth = v.String("unknown.birth")
+	t.holdFor = time.Duration(v.Long("unknown.birth.hold.ms")) * time.Millisecond
+	t.holdMax = int(v.Int("unknown.birth.hold.max.messages"))
+	if t.now == nil {
+		t.now = time.Now
+	}
+	t.seed = maphash.MakeSeed()
 	t.explode = v.Bool("explode")
 	t.keyByMetric = v.String("explode.key") == "metric"
 	t.mu.Lock()
 	old := t.rebirth
 	t.nodes = map[string]*spbNode{}
+	t.holds = map[string]*spbHold{}
 	t.rebirth = rb
 	t.mu.Unlock()
 	if old != nil {
@@ -455,7 +525,16 @@ func (t *sparkplugB) decode(r *connector.Record) (*spbMessage, error) {
 		return nil, connector.DataErrorf("SparkplugB: %s: malformed payload: %v", topic, err)
 	}
 	m := &spbMessage{topic: topic, tp: tp, p: p}
-	if err := t.track(topic, tp, p, &m.headers); err != nil {
+	var id uint64 // the message's identity for unknown.birth=hold
+	if t.unknownBirth == "hold" && (tp.msgType == "NDATA" || tp.msgType == "DDATA") {
+		var h maphash.Hash
+		h.SetSeed(t.seed)
+		_, _ = h.WriteString(topic)
+		_ = h.WriteByte(0)
+		_, _ = h.Write(data)
+		id = h.Sum64()
+	}
+	if err := t.track(topic, tp, p, id, &m.headers); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -598,12 +677,16 @@ func (t *sparkplugB) metricRecords(r *connector.Record, m *spbMessage) ([]*conne
 	return out, nil
 }
 
-// track updates the state with a message and resolves its aliases (in place).
-func (t *sparkplugB) track(topic string, tp spbTopic, p *spbPayload, headers *[]connector.Header) error {
+// track updates the state with a message and resolves its aliases (in place). id
+// identifies an NDATA or DDATA for unknown.birth=hold (its topic and payload hashed).
+func (t *sparkplugB) track(topic string, tp spbTopic, p *spbPayload, id uint64, headers *[]connector.Header) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.nodes == nil {
 		t.nodes = map[string]*spbNode{}
+	}
+	if t.holds == nil {
+		t.holds = map[string]*spbHold{}
 	}
 	key := tp.group + "/" + tp.edge
 	node := t.nodes[key]
@@ -631,8 +714,13 @@ func (t *sparkplugB) track(topic string, tp spbTopic, p *spbPayload, headers *[]
 
 	switch tp.msgType {
 	case "NBIRTH":
+		old := node
 		node = &spbNode{aliases: map[uint64]spbAlias{}, devices: map[string]map[uint64]spbAlias{}, birth: true}
+		if old != nil {
+			node.released = old.released // released by an earlier BIRTH, not retried yet
+		}
 		t.nodes[key] = node
+		t.release(key, node)
 		for i := range p.metrics {
 			m := &p.metrics[i]
 			if m.name != nil && *m.name == "bdSeq" {
@@ -673,6 +761,7 @@ func (t *sparkplugB) track(topic string, tp spbTopic, p *spbPayload, headers *[]
 			t.nodes[key] = node
 		}
 		checkSeq()
+		t.release(key+"/"+tp.device, node)
 		dev := map[uint64]spbAlias{}
 		for i := range p.metrics {
 			m := &p.metrics[i]
@@ -690,9 +779,41 @@ func (t *sparkplugB) track(topic string, tp spbTopic, p *spbPayload, headers *[]
 		return nil
 	case "NDATA", "DDATA":
 		var dev map[uint64]spbAlias
-		known := node != nil && node.birth
+		nodeKnown := node != nil && node.birth
+		known := nodeKnown
 		if known && tp.device != "" {
 			dev, known = node.devices[tp.device]
+		}
+		why := "its BIRTH was not seen"
+		if !known && t.unknownBirth == "hold" {
+			holdKey := key // waiting for the NBIRTH, or for the DBIRTH
+			if nodeKnown {
+				holdKey += "/" + tp.device
+			}
+			deferred, first, reason := t.hold(holdKey, id)
+			if deferred {
+				if first {
+					askRebirth() // its header goes with the deferral: only the request counts
+				}
+				return fmt.Errorf("SparkplugB: %s: holding the message until its BIRTH arrives (unknown.birth=hold): %w", topic, connector.ErrDeferred)
+			}
+			why += " (" + reason + ")"
+		}
+		if node != nil && known && node.released != nil {
+			if _, held := node.released[id]; held && id != 0 {
+				// Released from a hold: decoded after its BIRTH (and maybe after later DATA),
+				// so its seq says nothing about the node's sequence.
+				delete(node.released, id)
+				if len(node.released) == 0 {
+					node.released = nil
+				}
+				*headers = append(*headers, connector.Header{Key: "sparkplug.birth.held", Schema: connector.BooleanSchema, Value: true})
+				if missing := resolveSpbAliases(p, dev, node.aliases); missing != nil {
+					askRebirth()
+					return t.unknown(topic, fmt.Sprintf("alias %d is not in its BIRTH", *missing), p, headers)
+				}
+				return nil
+			}
 		}
 		gap := false
 		if node != nil {
@@ -700,7 +821,7 @@ func (t *sparkplugB) track(topic string, tp spbTopic, p *spbPayload, headers *[]
 		}
 		if !known {
 			askRebirth()
-			return t.unknown(topic, "its BIRTH was not seen", p, headers)
+			return t.unknown(topic, why, p, headers)
 		}
 		if missing := resolveSpbAliases(p, dev, node.aliases); missing != nil {
 			askRebirth()
@@ -718,9 +839,52 @@ func (t *sparkplugB) track(topic string, tp spbTopic, p *spbPayload, headers *[]
 	return nil
 }
 
+// hold decides, with unknown.birth=hold, whether the DATA message id waiting for the BIRTH of
+// holdKey (an edge node, or a device) is deferred (t.mu held): yes while the first message
+// held for holdKey was held less than unknown.birth.hold.ms ago and, for a message not held
+// yet, fewer than unknown.birth.hold.max.messages are. first reports that no message was held
+// for holdKey before; reason says why a message is not deferred.
+func (t *sparkplugB) hold(holdKey string, id uint64) (deferred, first bool, reason string) {
+	now := t.now()
+	h := t.holds[holdKey]
+	if h == nil {
+		h = &spbHold{since: now, ids: map[uint64]struct{}{}}
+		t.holds[holdKey] = h
+		first = true
+	}
+	if now.Sub(h.since) >= t.holdFor {
+		h.ids = nil // expired: everything fails until the BIRTH
+		return false, first, fmt.Sprintf("not within unknown.birth.hold.ms=%d of the first message held for it, at %s", t.holdFor.Milliseconds(), h.since.UTC().Format(time.RFC3339Nano))
+	}
+	if _, ok := h.ids[id]; ok {
+		return true, first, ""
+	}
+	if len(h.ids) >= t.holdMax {
+		return false, first, fmt.Sprintf("unknown.birth.hold.max.messages=%d messages are already held for it", t.holdMax)
+	}
+	h.ids[id] = struct{}{}
+	return true, first, ""
+}
+
+// release ends the hold of holdKey (its BIRTH arrived): the messages it held are node's to
+// decode without a seq check (t.mu held).
+func (t *sparkplugB) release(holdKey string, node *spbNode) {
+	h := t.holds[holdKey]
+	if h == nil {
+		return
+	}
+	delete(t.holds, holdKey)
+	for id := range h.ids {
+		if node.released == nil {
+			node.released = map[uint64]struct{}{}
+		}
+		node.released[id] = struct{}{}
+	}
+}
+
 func (t *sparkplugB) unknown(topic, why string, p *spbPayload, headers *[]connector.Header) error {
-	if !t.unknownPassthru {
-		return connector.DataErrorf("SparkplugB: %s: cannot resolve the metrics: %s (unknown.birth=fail)", topic, why)
+	if t.unknownBirth != "passthrough" {
+		return connector.DataErrorf("SparkplugB: %s: cannot resolve the metrics: %s (unknown.birth=%s)", topic, why, t.unknownBirth)
 	}
 	*headers = append(*headers, connector.Header{Key: "sparkplug.birth.unknown", Schema: connector.BooleanSchema, Value: true})
 	return nil

@@ -1,6 +1,7 @@
 package transforms
 
 import (
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -191,6 +192,32 @@ func TestSparkplugRebirth(t *testing.T) {
 	if err := tr.(connector.Closer).Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestSparkplugRebirthHold: with unknown.birth=hold, the first DATA held for a node asks it
+// for a rebirth; the next ones (and the same one again) do not.
+func TestSparkplugRebirthHold(t *testing.T) {
+	_, uri, ncmds := spbBroker(t)
+	tr := mustTransform(t, sparkplugClass, connector.Config{"rebirth.enabled": "true", "rebirth.mqtt.server.uri": uri,
+		"rebirth.min.interval.ms": "0", "unknown.birth": "hold"})
+	t.Cleanup(func() { _ = tr.(connector.Closer).Close() })
+	first := spbRecord("spBv1.0/G/NDATA/E", spbPayloadBytes(nil, ptr(uint64(4)), spbAliasOnly(1, 10, 1)))
+	if _, err := tr.Apply(first); !errors.Is(err, connector.ErrDeferred) {
+		t.Fatal(err)
+	}
+	awaitNCMD(t, ncmds, "spBv1.0/G/NCMD/E", 0)
+	if _, err := tr.Apply(first); !errors.Is(err, connector.ErrDeferred) {
+		t.Fatal(err)
+	}
+	if _, err := tr.Apply(spbRecord("spBv1.0/G/NDATA/E", spbPayloadBytes(nil, ptr(uint64(5)), spbAliasOnly(1, 10, 2)))); !errors.Is(err, connector.ErrDeferred) {
+		t.Fatal(err)
+	}
+	// Another node asks for itself (a message published after the first NCMD's: in order).
+	if _, err := tr.Apply(spbRecord("spBv1.0/G/NDATA/F", spbPayloadBytes(nil, ptr(uint64(4)), spbAliasOnly(1, 10, 1)))); !errors.Is(err, connector.ErrDeferred) {
+		t.Fatal(err)
+	}
+	awaitNCMD(t, ncmds, "spBv1.0/G/NCMD/F", 0)
+	noNCMD(t, ncmds)
 }
 
 // TestSparkplugRebirthUnreachable: with no broker, Apply still returns at once and Close

@@ -301,6 +301,167 @@ func TestSparkplugUnknownBirth(t *testing.T) {
 	}
 }
 
+// holdClock makes a SparkplugB transform's clock the returned one's, which tests advance.
+func holdClock(tr connector.Transformation) *time.Time {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tr.(*sparkplugB).now = func() time.Time { return now }
+	return &now
+}
+
+func isDeferred(err error) bool { return errors.Is(err, connector.ErrDeferred) && !isDataError(err) }
+
+// TestSparkplugHold: with unknown.birth=hold, DATA of a node (or device) whose BIRTH is
+// unknown is deferred until the BIRTH arrives, then decoded with its aliases, without a seq
+// check; the hold of a node expires unknown.birth.hold.ms after its first deferral.
+func TestSparkplugHold(t *testing.T) {
+	tr := mustTransform(t, sparkplugClass, connector.Config{"unknown.birth": "hold"})
+	now := holdClock(tr)
+	ndata := func(seq uint64, v uint64) *connector.Record {
+		return spbRecord("spBv1.0/G/NDATA/E", spbPayloadBytes(nil, &seq, spbAliasOnly(1, 10, v)))
+	}
+	ddata := spbRecord("spBv1.0/G/DDATA/E/D", spbPayloadBytes(nil, ptr(uint64(7)), spbAliasOnly(2, 10, 70)))
+	held := []*connector.Record{ndata(5, 50), ndata(6, 60), ddata}
+	for round := 0; round < 3; round++ { // the runtime applies the chain to a held record again and again
+		for i, r := range held {
+			if _, err := tr.Apply(r); !isDeferred(err) {
+				t.Fatalf("round %d, record %d: %v, want ErrDeferred", round, i, err)
+			}
+		}
+		*now = now.Add(3 * time.Second)
+	}
+	// ApplyMulti defers too (a new record of the same message: recognized by its payload).
+	if _, err := tr.(connector.MultiTransformation).ApplyMulti(ndata(5, 50)); !isDeferred(err) {
+		t.Fatalf("ApplyMulti: %v", err)
+	}
+	// The BIRTHs arrive (9 s after the first deferral), then an NDATA that was not held.
+	applyOK(t, tr, spbRecord("spBv1.0/G/NBIRTH/E", spbBirth(0, 1, spbNamed("a", 1, spbInt32, 10, 1))))
+	applyOK(t, tr, spbRecord("spBv1.0/G/DBIRTH/E/D", spbPayloadBytes(nil, ptr(uint64(1)), spbNamed("d", 2, spbInt16, 10, 2))))
+	if out := applyOK(t, tr, ndata(2, 20)); hasHeader(out, "sparkplug.seq.gap") || hasHeader(out, "sparkplug.birth.held") {
+		t.Fatalf("the first DATA after the BIRTHs: headers %v", out.Headers)
+	}
+	*now = now.Add(time.Hour) // released: the expiry no longer applies
+	// The held messages decode with the BIRTHs' aliases, in their order, without a (false) gap.
+	for i, want := range []struct {
+		name  string
+		value int32
+	}{{"a", 50}, {"a", 60}, {"d", 70}} {
+		out := applyOK(t, tr, held[i])
+		if hasHeader(out, "sparkplug.seq.gap") || !hasHeader(out, "sparkplug.birth.held") {
+			t.Errorf("held record %d: headers %v", i, out.Headers)
+		}
+		if ms := spbMetrics(t, out); get(ms[0], "name") != want.name || get(ms[0], "int_value") != want.value {
+			t.Errorf("held record %d: %v", i, ms[0])
+		}
+	}
+	// The node's sequence goes on from the last DATA not held (seq 2), not from the held ones.
+	if out := applyOK(t, tr, ndata(3, 30)); hasHeader(out, "sparkplug.seq.gap") || hasHeader(out, "sparkplug.birth.held") {
+		t.Errorf("seq 3 after the held ones: headers %v", out.Headers)
+	}
+	if out := applyOK(t, tr, ndata(5, 31)); !hasHeader(out, "sparkplug.seq.gap") {
+		t.Errorf("a real gap: headers %v", out.Headers)
+	}
+
+	// A DDATA whose node is known and whose DBIRTH is not is held for the DBIRTH.
+	dd := spbRecord("spBv1.0/G/DDATA/E/D2", spbPayloadBytes(nil, ptr(uint64(9)), spbAliasOnly(3, 14, 1)))
+	if _, err := tr.Apply(dd); !isDeferred(err) {
+		t.Fatalf("DDATA without its DBIRTH: %v", err)
+	}
+	applyOK(t, tr, spbRecord("spBv1.0/G/DBIRTH/E/D2", spbPayloadBytes(nil, ptr(uint64(6)), spbNamed("on", 3, spbBoolean, 14, 0))))
+	if out := applyOK(t, tr, dd); !hasHeader(out, "sparkplug.birth.held") || get(spbMetrics(t, out)[0], "name") != "on" || hasHeader(out, "sparkplug.seq.gap") {
+		t.Errorf("DDATA after its DBIRTH: %v %v", out.Headers, out.Value)
+	}
+	// Known BIRTH, undefined alias: fails at once, as with fail.
+	if _, err := tr.Apply(spbRecord("spBv1.0/G/NDATA/E", spbPayloadBytes(nil, ptr(uint64(8)), spbAliasOnly(99, 10, 1)))); !isDataError(err) || !strings.Contains(err.Error(), "alias 99") {
+		t.Errorf("undefined alias: %v", err)
+	}
+}
+
+func TestSparkplugHoldExpiry(t *testing.T) {
+	tr := mustTransform(t, sparkplugClass, connector.Config{"unknown.birth": "hold", "unknown.birth.hold.ms": "1000"})
+	now := holdClock(tr)
+	first := spbRecord("spBv1.0/G/NDATA/Late", spbPayloadBytes(nil, ptr(uint64(1)), spbAliasOnly(1, 10, 1)))
+	if _, err := tr.Apply(first); !isDeferred(err) {
+		t.Fatal(err)
+	}
+	*now = now.Add(600 * time.Millisecond)
+	second := spbRecord("spBv1.0/G/NDATA/Late", spbPayloadBytes(nil, ptr(uint64(2)), spbAliasOnly(1, 10, 2)))
+	if _, err := tr.Apply(second); !isDeferred(err) {
+		t.Fatal(err)
+	}
+	// Another node's hold is its own.
+	other := spbRecord("spBv1.0/G/NDATA/Other", spbPayloadBytes(nil, ptr(uint64(1)), spbAliasOnly(1, 10, 1)))
+	if _, err := tr.Apply(other); !isDeferred(err) {
+		t.Fatal(err)
+	}
+	// 1 s after the node's FIRST deferral, its held and new messages fail as with fail.
+	*now = now.Add(400 * time.Millisecond)
+	for i, r := range []*connector.Record{first, second,
+		spbRecord("spBv1.0/G/NDATA/Late", spbPayloadBytes(nil, ptr(uint64(3)), spbAliasOnly(1, 10, 3)))} {
+		if _, err := tr.Apply(r); !isDataError(err) || errors.Is(err, connector.ErrDeferred) ||
+			!strings.Contains(err.Error(), "BIRTH was not seen") || !strings.Contains(err.Error(), "unknown.birth.hold.ms=1000") {
+			t.Errorf("record %d after the hold: %v", i, err)
+		}
+	}
+	if _, err := tr.Apply(other); !isDeferred(err) {
+		t.Errorf("the other node: %v", err)
+	}
+	// Its NBIRTH ends that: DATA decodes; after its NDEATH a new hold starts.
+	applyOK(t, tr, spbRecord("spBv1.0/G/NBIRTH/Late", spbBirth(0, 4, spbNamed("x", 1, spbInt64, 11, 1))))
+	if out := applyOK(t, tr, spbRecord("spBv1.0/G/NDATA/Late", spbPayloadBytes(nil, ptr(uint64(1)), spbAliasOnly(1, 11, 5)))); hasHeader(out, "sparkplug.birth.held") || hasHeader(out, "sparkplug.seq.gap") {
+		t.Errorf("after the NBIRTH: %v", out.Headers)
+	}
+	applyOK(t, tr, spbRecord("spBv1.0/G/NDEATH/Late", spbPayloadBytes(nil, nil, spbM{name: ptr("bdSeq"), datatype: ptr(spbInt64), field: 11, u: 4})))
+	if _, err := tr.Apply(first); !isDeferred(err) {
+		t.Errorf("after the NDEATH: %v", err)
+	}
+
+	// unknown.birth.hold.ms=0 holds nothing.
+	zero := mustTransform(t, sparkplugClass, connector.Config{"unknown.birth": "hold", "unknown.birth.hold.ms": "0"})
+	if _, err := zero.Apply(first); !isDataError(err) {
+		t.Errorf("hold.ms=0: %v", err)
+	}
+}
+
+func TestSparkplugHoldMaxMessages(t *testing.T) {
+	tr := mustTransform(t, sparkplugClass, connector.Config{"unknown.birth": "hold", "unknown.birth.hold.max.messages": "2"})
+	holdClock(tr)
+	msg := func(seq uint64) *connector.Record {
+		return spbRecord("spBv1.0/G/NDATA/E", spbPayloadBytes(nil, &seq, spbAliasOnly(1, 10, seq)))
+	}
+	for _, seq := range []uint64{1, 2, 1, 2} { // the same message again (a new record) counts once
+		if _, err := tr.Apply(msg(seq)); !isDeferred(err) {
+			t.Fatalf("seq %d: %v", seq, err)
+		}
+	}
+	if _, err := tr.Apply(msg(3)); !isDataError(err) || !strings.Contains(err.Error(), "unknown.birth.hold.max.messages=2") {
+		t.Fatalf("a third message: %v", err)
+	}
+	if _, err := tr.Apply(msg(1)); !isDeferred(err) {
+		t.Fatalf("a held message after the refusal: %v", err)
+	}
+	// The same payload on another topic is another message (of another node: its own count).
+	if _, err := tr.Apply(spbRecord("spBv1.0/G/NDATA/F", spbPayloadBytes(nil, ptr(uint64(3)), spbAliasOnly(1, 10, 3)))); !isDeferred(err) {
+		t.Fatalf("another node: %v", err)
+	}
+	applyOK(t, tr, spbRecord("spBv1.0/G/NBIRTH/E", spbBirth(0, 0, spbNamed("a", 1, spbInt32, 10, 1))))
+	for _, seq := range []uint64{1, 2} {
+		if out := applyOK(t, tr, msg(seq)); !hasHeader(out, "sparkplug.birth.held") || hasHeader(out, "sparkplug.seq.gap") {
+			t.Errorf("seq %d: headers %v", seq, out.Headers)
+		}
+	}
+
+	for name, cfg := range map[string]connector.Config{
+		"negative hold.ms":   {"unknown.birth": "hold", "unknown.birth.hold.ms": "-1"},
+		"negative max":       {"unknown.birth": "hold", "unknown.birth.hold.max.messages": "-1"},
+		"hold.ms not long":   {"unknown.birth": "hold", "unknown.birth.hold.ms": "soon"},
+		"unknown.birth=wait": {"unknown.birth": "wait"},
+	} {
+		if _, err := newTransform(t, sparkplugClass, cfg); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
 func TestSparkplugAllDatatypesAndNulls(t *testing.T) {
 	type c struct {
 		m     spbM
