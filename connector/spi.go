@@ -138,8 +138,8 @@ type MultiTransformation interface {
 	ApplyMulti(r *Record) ([]*Record, error)
 }
 
-// ErrDeferred, returned (possibly wrapped) by a transformation's Apply or ApplyMulti, says
-// that the record cannot be handled yet but soon can (SparkplugB holding a DATA message until
+// ErrDeferred is returned (possibly wrapped) by a transformation's Apply or ApplyMulti when
+// the record cannot be handled yet but soon can (SparkplugB holding a DATA message until
 // its BIRTH arrives). The runtime keeps the source record in flight (not committed, not
 // acknowledged upstream), goes on with later records, and applies the chain to the deferred
 // ones again, in arrival order, after each poll batch (also when the task is idle). The

@@ -136,6 +136,7 @@ func sameShape(a, b map[string]int) bool {
 // statuses. It returns with h.needJoin set when another round is needed at once.
 func (h *Herder) rebalance(ctx context.Context) error {
 	h.needJoin = false
+	h.assignedShape = nil
 	snap := h.stores.snapshot()
 	self := WorkerMetadata{URL: h.w.Config().AdvertisedURL(), ConfigOffset: snap.offset, Allocation: h.alloc.asAssignment()}
 	rb, err := h.member.Join(ctx, self, h.assign)
@@ -218,7 +219,14 @@ func (h *Herder) rebalance(ctx context.Context) error {
 		li.connectorOwners, li.taskOwners = h.lastOwners.connectors, h.lastOwners.tasks
 	}
 	h.leader.Store(li)
-	h.lastShape = shapeOf(h.stores.snapshot())
+	// The shape this round placed: on the leader, that of the snapshot it assigned from. A
+	// fresh snapshot could hold a connector created since, which this round did not place,
+	// and its wake would then compare equal and never start it.
+	if rb.IsLeader() && h.assignedShape != nil {
+		h.lastShape = h.assignedShape
+	} else {
+		h.lastShape = shapeOf(h.stores.snapshot())
+	}
 	h.lastCompletedGen = int(rb.Generation)
 	h.log.Info("rebalance completed", "generation", rb.Generation, "protocol", rb.Protocol, "leader", a.LeaderURL,
 		"assigned_connectors", len(a.Connectors), "assigned_tasks", len(a.Tasks),
@@ -305,6 +313,7 @@ func (h *Herder) assign(ctx context.Context, round LeaderRound) (map[string]Assi
 		h.log.Warn("leader could not read the config topic to the end", "error", err)
 	}
 	snap := h.stores.snapshot()
+	h.assignedShape = shapeOf(snap)
 	var maxOffset int64 = -1
 	for _, md := range round.Members {
 		maxOffset = max(maxOffset, md.ConfigOffset)

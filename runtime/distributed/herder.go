@@ -57,6 +57,7 @@ type Herder struct {
 	rejoinTimer      *time.Timer
 	retryTimer       *time.Timer
 	lastShape        map[string]int
+	assignedShape    map[string]int // the shape the leader assigned from in the current round
 	lastCompletedGen int
 	lastOwners       owners
 	protocol         Protocol
