@@ -161,10 +161,7 @@ func TestSparkplugRebirth(t *testing.T) {
 		}
 	}
 	// The broker hands the message on before the client has its PUBACK: poll the count.
-	for deadline := time.Now().Add(10 * time.Second); rb.published.Load() != 11 && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if rb.published.Load() != 11 || rb.failed.Load() != 0 {
+	if !eventually(10*time.Second, func() bool { return rb.published.Load() == 11 }) || rb.failed.Load() != 0 {
 		t.Errorf("published %d failed %d", rb.published.Load(), rb.failed.Load())
 	}
 	closeStart := time.Now()
@@ -173,16 +170,11 @@ func TestSparkplugRebirth(t *testing.T) {
 	if err := tr.(connector.Closer).Close(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	if !eventually(10*time.Second, func() bool {
 		cl, ok := broker.Clients.Get(clientID)
-		if !ok || cl.Closed() {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the rebirth client is still connected after Close")
-		}
-		time.Sleep(10 * time.Millisecond) // polling the broker's state, with a deadline
+		return !ok || cl.Closed()
+	}) {
+		t.Fatal("the rebirth client is still connected after Close")
 	}
 	t.Logf("Close and disconnect took %v", time.Since(closeStart))
 	clock.Add(int64(time.Hour))
@@ -273,4 +265,20 @@ func TestSparkplugRebirthConfig(t *testing.T) {
 	if err := tr.(connector.Closer).Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// eventually polls cond every 10 ms until it holds or d has passed, and reports whether it
+// held.
+func eventually(d time.Duration, cond func() bool) bool {
+	deadline := time.After(d)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-deadline:
+			return cond()
+		case <-tick.C:
+		}
+	}
+	return true
 }
