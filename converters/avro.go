@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -80,9 +79,8 @@ type AvroConverter struct {
 	srSerde
 	metaData bool
 
-	mu       sync.RWMutex
-	toAvro   map[*connector.Schema]*avroOut
-	fromAvro map[int32]*avroIn
+	toAvro   *schemaCache[*connector.Schema, *avroOut]
+	fromAvro *schemaCache[int32, *avroIn]
 }
 
 type avroOut struct {
@@ -122,8 +120,8 @@ func (c *AvroConverter) Configure(cfg connector.Config) error {
 		return err
 	}
 	c.metaData = v.Bool(ConnectMetaDataConfig)
-	c.toAvro = map[*connector.Schema]*avroOut{}
-	c.fromAvro = map[int32]*avroIn{}
+	c.toAvro = newSchemaCache[*connector.Schema, *avroOut](c.cacheMax)
+	c.fromAvro = newSchemaCache[int32, *avroIn](c.cacheMax)
 	return nil
 }
 
@@ -190,10 +188,7 @@ func (c *AvroConverter) fromSchemaless(topic string, v any) ([]byte, error) {
 }
 
 func (c *AvroConverter) avroSchema(s *connector.Schema) (*avroOut, error) {
-	c.mu.RLock()
-	out, ok := c.toAvro[s]
-	c.mu.RUnlock()
-	if ok {
+	if out, ok := c.toAvro.get(s); ok {
 		return out, nil
 	}
 	g := newAvroGen(c.metaData)
@@ -206,13 +201,8 @@ func (c *AvroConverter) avroSchema(s *connector.Schema) (*avroOut, error) {
 		// misread: refuse it instead.
 		return nil, fmt.Errorf("two different types are named %s in this schema; Avro keeps the first definition only, so the data of the second could not be read back", g.clash)
 	}
-	out = &avroOut{json: b.String(), fullName: g.topName}
-	c.mu.Lock()
-	if len(c.toAvro) >= c.cacheMax {
-		clear(c.toAvro)
-	}
-	c.toAvro[s] = out
-	c.mu.Unlock()
+	out := &avroOut{json: b.String(), fullName: g.topName}
+	c.toAvro.put(s, out)
 	return out, nil
 }
 
@@ -2077,12 +2067,10 @@ func (c *AvroConverter) ToConnect(topic string, _ connector.Headers, b []byte) (
 }
 
 func (c *AvroConverter) readerFor(id int32) (*avroIn, error) {
-	c.mu.RLock()
-	in, ok := c.fromAvro[id]
-	c.mu.RUnlock()
-	if ok {
+	if in, ok := c.fromAvro.get(id); ok {
 		return in, nil
 	}
+	var in *avroIn
 	ctx, cancel := c.ctx()
 	defer cancel()
 	js, err := c.registry.SchemaByID(ctx, id)
@@ -2105,12 +2093,7 @@ func (c *AvroConverter) readerFor(id int32) (*avroIn, error) {
 		}
 		in = &avroIn{node: n, schema: s}
 	}
-	c.mu.Lock()
-	if len(c.fromAvro) >= c.cacheMax {
-		clear(c.fromAvro)
-	}
-	c.fromAvro[id] = in
-	c.mu.Unlock()
+	c.fromAvro.put(id, in)
 	return in, nil
 }
 

@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf16"
 
@@ -60,9 +59,8 @@ type JSONSchemaConverter struct {
 	json *JSONConverter
 	gen  jsGen
 
-	mu     sync.RWMutex
-	toJS   map[*connector.Schema]*avroOut
-	fromJS map[int32]*connector.Schema
+	toJS   *schemaCache[*connector.Schema, *avroOut]
+	fromJS *schemaCache[int32, *connector.Schema]
 }
 
 // NewJSONSchemaConverter returns an unconfigured JSONSchemaConverter; Configure must be called.
@@ -96,8 +94,8 @@ func (c *JSONSchemaConverter) Configure(cfg connector.Config) error {
 	}
 	c.json = &JSONConverter{}
 	c.json.apply(false, 1, c.gen.numeric, true)
-	c.toJS = map[*connector.Schema]*avroOut{}
-	c.fromJS = map[int32]*connector.Schema{}
+	c.toJS = newSchemaCache[*connector.Schema, *avroOut](c.cacheMax)
+	c.fromJS = newSchemaCache[int32, *connector.Schema](c.cacheMax)
 	return nil
 }
 
@@ -141,10 +139,7 @@ func (c *JSONSchemaConverter) FromConnect(topic string, _ connector.Headers, s *
 }
 
 func (c *JSONSchemaConverter) jsonSchema(s *connector.Schema) (*avroOut, error) {
-	c.mu.RLock()
-	out, ok := c.toJS[s]
-	c.mu.RUnlock()
-	if ok {
+	if out, ok := c.toJS.get(s); ok {
 		return out, nil
 	}
 	var b bytes.Buffer
@@ -153,16 +148,11 @@ func (c *JSONSchemaConverter) jsonSchema(s *connector.Schema) (*avroOut, error) 
 	}
 	// The record name (RecordNameStrategy) is JsonSchema.name(): the document's "title",
 	// which an optional schema (a oneOf) does not have.
-	out = &avroOut{json: b.String()}
+	out := &avroOut{json: b.String()}
 	if !s.Optional {
 		out.fullName = s.Name
 	}
-	c.mu.Lock()
-	if len(c.toJS) >= c.cacheMax {
-		clear(c.toJS)
-	}
-	c.toJS[s] = out
-	c.mu.Unlock()
+	c.toJS.put(s, out)
 	return out, nil
 }
 
@@ -1011,10 +1001,7 @@ func (c *JSONSchemaConverter) unionToConnect(s *connector.Schema, n *jsonNode) (
 }
 
 func (c *JSONSchemaConverter) schemaFor(id int32) (*connector.Schema, error) {
-	c.mu.RLock()
-	s, ok := c.fromJS[id]
-	c.mu.RUnlock()
-	if ok {
+	if s, ok := c.fromJS.get(id); ok {
 		return s, nil
 	}
 	ctx, cancel := c.ctx()
@@ -1023,16 +1010,11 @@ func (c *JSONSchemaConverter) schemaFor(id int32) (*connector.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err = c.parseJSONSchema(js)
+	s, err := c.parseJSONSchema(js)
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if len(c.fromJS) >= c.cacheMax {
-		clear(c.fromJS)
-	}
-	c.fromJS[id] = s
-	c.mu.Unlock()
+	c.fromJS.put(id, s)
 	return s, nil
 }
 

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -108,10 +107,9 @@ var protobufConfigDef = &connector.ConfigDef{Keys: slices.Concat([]connector.Con
 type ProtobufConverter struct {
 	srSerde
 
-	mu      sync.RWMutex
-	toPB    map[*connector.Schema]*pbOut
-	fromPB  map[int32]*pbFile
-	readers map[pbReaderKey]*pbIn
+	toPB    *schemaCache[*connector.Schema, *pbOut]
+	fromPB  *schemaCache[int32, *pbFile]
+	readers *schemaCache[pbReaderKey, *pbIn]
 }
 
 type pbReaderKey struct {
@@ -153,9 +151,9 @@ func (c *ProtobufConverter) Configure(cfg connector.Config) error {
 	if err := c.configure(v, "PROTOBUF"); err != nil {
 		return err
 	}
-	c.toPB = map[*connector.Schema]*pbOut{}
-	c.fromPB = map[int32]*pbFile{}
-	c.readers = map[pbReaderKey]*pbIn{}
+	c.toPB = newSchemaCache[*connector.Schema, *pbOut](c.cacheMax)
+	c.fromPB = newSchemaCache[int32, *pbFile](c.cacheMax)
+	c.readers = newSchemaCache[pbReaderKey, *pbIn](c.cacheMax)
 	return nil
 }
 
@@ -199,22 +197,14 @@ func (c *ProtobufConverter) FromConnect(topic string, _ connector.Headers, s *co
 }
 
 func (c *ProtobufConverter) protoSchema(s *connector.Schema) (*pbOut, error) {
-	c.mu.RLock()
-	out, ok := c.toPB[s]
-	c.mu.RUnlock()
-	if ok {
+	if out, ok := c.toPB.get(s); ok {
 		return out, nil
 	}
 	out, err := protobufOut(s)
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if len(c.toPB) >= c.cacheMax {
-		clear(c.toPB)
-	}
-	c.toPB[s] = out
-	c.mu.Unlock()
+	c.toPB.put(s, out)
 	return out, nil
 }
 
@@ -1158,14 +1148,11 @@ func readPBIndexes(b []byte) ([]int, int, error) {
 
 func (c *ProtobufConverter) readerFor(id int32, idx []int) (*pbIn, error) {
 	key := pbReaderKey{id: id, index: fmt.Sprint(idx)}
-	c.mu.RLock()
-	r, ok := c.readers[key]
-	f := c.fromPB[id]
-	c.mu.RUnlock()
-	if ok {
+	if r, ok := c.readers.get(key); ok {
 		return r, nil
 	}
-	if f == nil {
+	f, ok := c.fromPB.get(id)
+	if !ok {
 		ctx, cancel := c.ctx()
 		defer cancel()
 		text, err := c.registry.SchemaByID(ctx, id)
@@ -1180,7 +1167,7 @@ func (c *ProtobufConverter) readerFor(id int32, idx []int) (*pbIn, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err = newPBIn(m, map[*pbMsgNode]bool{})
+	r, err := newPBIn(m, map[*pbMsgNode]bool{})
 	if err != nil {
 		return nil, err
 	}
@@ -1188,14 +1175,8 @@ func (c *ProtobufConverter) readerFor(id int32, idx []int) (*pbIn, error) {
 	if r.wrapped != pbInvalid {
 		r.schema = pbPrimitiveSchema(r.wrapped).build(false)
 	}
-	c.mu.Lock()
-	if len(c.readers) >= c.cacheMax {
-		clear(c.readers)
-		clear(c.fromPB)
-	}
-	c.fromPB[id] = f
-	c.readers[key] = r
-	c.mu.Unlock()
+	c.fromPB.put(id, f)
+	c.readers.put(key, r)
 	return r, nil
 }
 

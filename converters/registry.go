@@ -325,6 +325,34 @@ var srConfigKeys = []connector.ConfigKey{
 		Doc: "Size of the converted schemas cache"},
 }
 
+// schemaCache is a converter's concurrency-safe cache of converted schemas, emptied when it
+// holds max entries (schemas.cache.config).
+type schemaCache[K comparable, V any] struct {
+	mu  sync.RWMutex
+	max int
+	m   map[K]V
+}
+
+func newSchemaCache[K comparable, V any](max int) *schemaCache[K, V] {
+	return &schemaCache[K, V]{max: max, m: map[K]V{}}
+}
+
+func (c *schemaCache[K, V]) get(k K) (V, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *schemaCache[K, V]) put(k K, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[k] = v
+}
+
 // registryErr words a registry failure as Confluent's serializers do: the registry's answers
 // are DataErrors (the task fails, or the record goes to the DLQ); an unreachable registry
 // is retriable. format is "Avro", "JSON" or "Protobuf".
