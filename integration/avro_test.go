@@ -131,7 +131,7 @@ func TestAvroConverter(t *testing.T) {
 
 	// An incompatible change fails the task with the registry's message.
 	publish(99, `{"device":"dev-99","seq":"not-a-number","temp":1.5,"ok":true,"note":null}`)
-	trace := waitRunningTaskFails(ctx, t, base, names.Conn)
+	trace := waitTaskFailed(ctx, t, base, names.Conn, true)
 	if !strings.Contains(trace, "incompatible") || !strings.Contains(trace, "409") {
 		t.Errorf("trace does not carry the registry's incompatibility message:\n%s", trace)
 	}
@@ -193,25 +193,6 @@ func TestAvroConverterSchemaless(t *testing.T) {
 	}
 }
 
-// waitRunningTaskFails polls until task 0 is FAILED (it is RUNNING until the bad record
-// arrives) and returns its trace.
-func waitRunningTaskFails(ctx context.Context, t *testing.T, base, name string) string {
-	t.Helper()
-	var last connectorStatus
-	for ctx.Err() == nil {
-		st, _ := getConnectorStatus(t, base, name)
-		last = st
-		for _, tk := range st.Tasks {
-			if tk.State == "FAILED" {
-				return tk.Trace
-			}
-		}
-		sleepCtx(ctx, 100*time.Millisecond)
-	}
-	t.Fatalf("connector %s: task 0 not FAILED before the deadline; last status %+v", name, last)
-	return ""
-}
-
 // TestAvroConverterRegistryErrorToDLQ: with errors.tolerance=all, a record whose schema the
 // registry refuses (incompatible under BACKWARD) goes to the dead-letter queue with the
 // registry's message in __connect.errors.exception.message, and the good records around it
@@ -222,7 +203,7 @@ func TestAvroConverterRegistryErrorToDLQ(t *testing.T) {
 	sr := strings.TrimRight(testenv.Get(t, testenv.SchemaRegistry), "/")
 	w := startWorker(t, ctx, nil)
 	base := w.URL
-	requireAvroConverter(t, base)
+	requireConverter(t, base, avroConverter)
 
 	names := newMQTTNames("avro-dlq")
 	dlq := names.Kafka + ".dlq"
@@ -268,10 +249,4 @@ func TestAvroConverterRegistryErrorToDLQ(t *testing.T) {
 	if msg, _ := dead[0].header1("__connect.errors.exception.message"); !strings.Contains(msg, "incompatible") {
 		t.Errorf("DLQ exception message %q, want the registry's incompatibility message", msg)
 	}
-}
-
-// requireAvroConverter fails the test when the worker does not list the AvroConverter.
-func requireAvroConverter(t *testing.T, base string) {
-	t.Helper()
-	requireConverter(t, base, avroConverter)
 }

@@ -122,7 +122,7 @@ func TestJSONSchemaConverter(t *testing.T) {
 
 	// An incompatible change fails the task with the registry's message.
 	p.publish(99, `{"device":"dev-99","seq":"not-a-number","temp":1.5,"ok":true,"note":"x"}`)
-	trace := waitRunningTaskFails(ctx, t, p.base, p.names.Conn)
+	trace := waitTaskFailed(ctx, t, p.base, p.names.Conn, true)
 	if !strings.Contains(trace, "incompatible") || !strings.Contains(trace, "409") {
 		t.Errorf("trace does not carry the registry's incompatibility message:\n%s", trace)
 	}

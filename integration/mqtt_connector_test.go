@@ -240,7 +240,7 @@ func testMQTTRefusals(ctx context.Context, t *testing.T, base string) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			trace := waitTaskFailed(ctx, t, base, c.names.Conn)
+			trace := waitTaskFailed(ctx, t, base, c.names.Conn, false)
 			took := time.Since(c.start)
 			found := len(c.any) == 0
 			for _, w := range c.any {

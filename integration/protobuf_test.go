@@ -185,7 +185,7 @@ func TestProtobufConverter(t *testing.T) {
 
 	// An incompatible change fails the task with the registry's message.
 	publish(99, `{"device":"dev-99","seq":"not-a-number","temp":1.5,"ok":true,"note":"x"}`)
-	trace := waitRunningTaskFails(ctx, t, base, names.Conn)
+	trace := waitTaskFailed(ctx, t, base, names.Conn, true)
 	if !strings.Contains(trace, "incompatible") || !strings.Contains(trace, "409") {
 		t.Errorf("trace does not carry the registry's incompatibility message:\n%s", trace)
 	}

@@ -581,7 +581,7 @@ func pbFields(t *testing.T, what string, b []byte, fn func(num protowire.Number,
 func TestSparkplugBExplodeAvro(t *testing.T) {
 	sr := strings.TrimRight(testenv.Get(t, testenv.SchemaRegistry), "/")
 	c := newSpbCase(t, "spba")
-	requireAvroConverter(t, c.base)
+	requireConverter(t, c.base, avroConverter)
 	c.connect(
 		"value.converter", avroConverter,
 		"value.converter.schema.registry.url", sr,
